@@ -1,0 +1,5 @@
+"""`python -m bot` runs the `chuchu` command."""
+
+from bot.cli import run
+
+run()

@@ -1,0 +1,123 @@
+"""The `chuchu` command: console Q&A (the default), JSON contract commands, and the Telegram bot.
+
+    chuchu                      interactive console over the documents
+    chuchu passages --json      every passage, one JSON object per line
+    chuchu ask --json [-k K] [QUESTION]   answers (questions from stdin when none is given)
+    chuchu speakers [--json]    every speaker with titles and passage counts
+    chuchu telegram             run the Telegram bot
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.render import render_answer
+from config.settings import Settings, SettingsError, load_settings
+from retrieval.errors import ChuchuError, NoDocumentsError
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chuchu", description="出处：带出处和发言人的文档问答")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--documents", type=Path, help="documents folder (CHUCHU_DOCUMENTS_DIR)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("console", parents=[common], help="interactive console (default)")
+    passages = sub.add_parser("passages", parents=[common], help="list every passage")
+    passages.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask = sub.add_parser("ask", parents=[common], help="answer questions")
+    ask.add_argument("question", nargs="*", help="the question; read from stdin when omitted")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("-k", type=int, default=None, help="passages per answer")
+    speakers = sub.add_parser("speakers", parents=[common], help="list every speaker")
+    speakers.add_argument("--json", action="store_true")
+    sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
+    parser.set_defaults(documents=None)
+    return parser
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Their INFO lines carry the bot token in request URLs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None, stdin: TextIO | None = None,
+         stdout: TextIO | None = None) -> int:
+    """Entry point; returns the exit status (2 for bad settings or no documents)."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    args = _parser().parse_args(argv)
+    command = args.command or "console"
+    overrides = {"documents_dir": args.documents} if args.documents else {}
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as error:
+        print(f"chuchu: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    if command == "telegram":
+        from bot.telegram import run
+
+        try:
+            return run(settings)
+        except SettingsError as error:
+            print(f"chuchu: {error}", file=sys.stderr)
+            return 2
+    from retrieval.answer import Answerer
+
+    try:
+        answerer = Answerer.build(settings)
+    except NoDocumentsError as error:
+        print(f"chuchu: {error}", file=sys.stderr)
+        return 2
+    except ChuchuError as error:
+        print(f"chuchu: {error}", file=sys.stderr)
+        return 1
+    for skipped in answerer.skipped:
+        print(f"chuchu: 已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    if command == "console":
+        from bot.console import run_console
+
+        return run_console(answerer, stdin, stdout)
+    if command == "passages":
+        for passage in answerer.passages:
+            if args.json:
+                stdout.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+            else:
+                speakers = "；".join(s.label() for s in passage.speakers) or "发言人不详"
+                stdout.write(f"[{passage.id}] {passage.document_id} §{passage.paragraph} "
+                             f"{passage.section} — {speakers}\n{passage.text}\n\n")
+        return 0
+    if command == "speakers":
+        for stat in answerer.speakers():
+            if args.json:
+                row = {"name": stat.name, "titles": list(stat.titles), "passages": stat.passages}
+                stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                stdout.write(f"{stat.name}\t{'；'.join(stat.titles)}\t{stat.passages}\n")
+        return 0
+    questions = [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in stdin)
+    for question in questions:
+        answer = answerer.ask(question, args.k)
+        if args.json:
+            stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_answer(answer) + "\n\n")
+        stdout.flush()
+    return 0
+
+
+def run() -> None:
+    """Console-script wrapper."""
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""One pydantic-settings object: environment variables prefixed `CHUCHU_`, or a `.env` file.
+
+Secrets are `SecretStr` so they never print; the Telegram token is optional here and demanded
+only by the Telegram command, so the console and the JSON commands need no configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_SEEDS = REPO_ROOT / "seeds"
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message is one line naming the setting."""
+
+
+class Settings(BaseSettings):
+    """Everything chuchu can be told from outside."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CHUCHU_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    documents_dir: Path = Field(default=BUNDLED_SEEDS, description="folder of .txt/.md documents")
+    top_k: int = Field(default=3, ge=1, le=50, description="passages shown per answer")
+    log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING or ERROR")
+    cache_dir: Path = Field(
+        default=REPO_ROOT / ".cache", description="where the persisted index is kept"
+    )
+    telegram_token: SecretStr | None = Field(default=None, description="bot token from @BotFather")
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot", description="Bot API base URL"
+    )
+    telegram_allowed_users: list[int] = Field(default_factory=list)
+    telegram_allowed_chats: list[int] = Field(default_factory=list)
+    telegram_admins: list[int] = Field(default_factory=list)
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise `SettingsError` with one readable line when a value is invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "CHUCHU_" + "_".join(str(part) for part in first["loc"][:1]).upper()
+        raise SettingsError(f"invalid setting {name}: {first['msg']}") from None

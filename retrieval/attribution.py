@@ -1,0 +1,212 @@
+"""Who says each part of a paragraph.
+
+Bylined text (a section under `…主席郑荣胜`, an article under `**魏国强** 观点`, a speech) is
+the byline's speaker throughout. Reported text (meeting reports) is split into sentences and each
+gets the speaker named with a cue verb in it (`…主席郑荣胜表示,…`, `“…”…毛加强说。`), the joint
+speakers of `A、B等认为`, the people of a trailing `这是A和B的共同学习体会`, or — for sentences
+that only continue the reported speech — the speaker of the sentence before. Collective subjects
+(大家认为, 与会者一致认为) and narrative name nobody. A pronoun (他说) takes the last named speaker
+of this paragraph or the one before; anything less certain is left unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.models import Segment, Speaker
+from retrieval.names import (
+    _ADVERBIAL,
+    _BRIDGE,
+    _CUE_ALT,
+    COLLECTIVE,
+    Mention,
+    find_titled_mentions,
+)
+
+_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
+_CUE_AFTER = re.compile(rf"^{_BRIDGE}{_ADVERBIAL}(?:{_CUE_ALT})(?:道|了)?")
+_CUE_ANYWHERE = re.compile(rf"(?:{_CUE_ALT})")
+_LIST_SEP = re.compile(r"^\s*(?:、|，|,|和|及|与|以及)\s*$")
+_RETRO = re.compile(r"^\s*(?:这|以上|上述)(?:是|为|即是|便是)(.+?)(?:等人)?的(?:共同)?(?:学习)?(?:体会|观点|看法|心得|共识|意见|感受|认识)")
+_PRONOUN_CUE = re.compile(rf"^[“]?\s*(他|她)(?:们)?{_BRIDGE}{_ADVERBIAL}(?:{_CUE_ALT})")
+_NARRATIVE_START = re.compile(
+    r"^(?:讨论现场|讨论会上|讨论中|会上|会议|随着|上午|下午|昨天|今天|当天|近日|日前|此前|"
+    r"参加|出席|本报讯|记者|据悉|据了解)"
+)
+
+
+@dataclass
+class Context:
+    """What attribution remembers across the paragraphs of one document."""
+
+    known: dict[str, Speaker] = field(default_factory=dict)
+    last: Speaker | None = None
+    last_paragraph: int = -10
+
+    def remember(self, speaker: Speaker) -> Speaker:
+        """Register a titled person; a later title for the same name in this document wins."""
+        for member in speaker.members or (speaker,):
+            if member.title or member.name not in self.known:
+                self.known[member.name] = member
+        return speaker
+
+    def resolve(self, name: str) -> Speaker:
+        return self.known.get(name, Speaker(name))
+
+
+def _speaker_of(mentions: list[Mention], context: Context) -> Speaker:
+    people = [context.remember(Speaker(m.name, m.title)) for m in mentions]
+    return Speaker.joint(people)
+
+
+def _short_mentions(sentence: str, context: Context) -> list[Mention]:
+    """Earlier-named people mentioned by name alone (`王爱民说`)."""
+    found = []
+    for name in context.known:
+        for match in re.finditer(re.escape(name), sentence):
+            found.append(Mention(match.start(), match.end(), name, ""))
+    return found
+
+
+def _speaking_group(sentence: str, context: Context) -> tuple[int, int, Speaker] | None:
+    """The first person or group followed by a cue verb: (start, end of cue, speaker)."""
+    titled = find_titled_mentions(sentence)
+    spans = {(m.start, m.end) for m in titled}
+    mentions = titled + [
+        m for m in _short_mentions(sentence, context)
+        if not any(s <= m.start < e for s, e in spans)
+    ]
+    mentions.sort(key=lambda m: m.start)
+    i = 0
+    while i < len(mentions):
+        group = [mentions[i]]
+        j = i
+        while j + 1 < len(mentions) and _LIST_SEP.match(sentence[mentions[j].end:mentions[j + 1].start]):
+            j += 1
+            group.append(mentions[j])
+        cue = _CUE_AFTER.match(sentence[group[-1].end:])
+        if cue:
+            between = sentence[group[0].start:group[-1].end]
+            if COLLECTIVE.search(between.replace("共同", "")) and len(group) == 1:
+                i = j + 1
+                continue
+            people = [Speaker(m.name, m.title) if m.title else context.resolve(m.name) for m in group]
+            for person in people:
+                context.remember(person)
+            return group[0].start, group[-1].end + cue.end(), Speaker.joint(people)
+        i = j + 1
+    return None
+
+
+def _collective_cue(sentence: str) -> bool:
+    """`大家认为`, `与会者一致认为`: a cue whose subject names nobody."""
+    cue = _CUE_ANYWHERE.search(sentence)
+    return bool(cue and COLLECTIVE.search(sentence[: cue.start()][-14:]))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.findall(text) if s]
+
+
+def segment_reported(text: str, paragraph: int, context: Context) -> list[Segment]:
+    """Split a paragraph of reported speech into segments with their speakers."""
+    parts: list[tuple[str, Speaker | None]] = []
+    current: Speaker | None = None
+    for sentence in _sentences(text):
+        retro = _RETRO.match(sentence)
+        if retro:
+            people = find_titled_mentions(retro.group(1))
+            if people:
+                speaker = _speaker_of(people, context)
+                # Everything said since the last attributed sentence is theirs.
+                k = len(parts)
+                while k > 0 and parts[k - 1][1] is None:
+                    k -= 1
+                parts[k:] = [(t, speaker) for t, _ in parts[k:]]
+                parts.append((sentence, None))
+                current = None
+                context.last, context.last_paragraph = speaker, paragraph
+                continue
+        pronoun = _PRONOUN_CUE.match(sentence)
+        if pronoun and context.last is not None and paragraph - context.last_paragraph <= 1:
+            current = context.last
+            parts.append((sentence, current))
+            context.last_paragraph = paragraph
+            continue
+        group = _speaking_group(sentence, context)
+        if group is not None:
+            start, cue_end, speaker = group
+            before = sentence[:start]
+            if not before.strip():
+                _claim_quote(parts, speaker)
+                if not sentence[cue_end:].strip(" 。.，,"):
+                    # `“…”孙炳方补充道。`: the quote was his; this sentence only names him.
+                    parts.append((sentence, None))
+                    current = None
+                    context.last, context.last_paragraph = speaker, paragraph
+                    continue
+            if before.strip():
+                quote_before = before.lstrip().startswith("“") and before.rstrip(" ，,").endswith("”")
+                parts.append((before, speaker if quote_before else None))
+            parts.append((sentence[start:], speaker))
+            current = speaker
+            context.last, context.last_paragraph = speaker, paragraph
+            continue
+        if _collective_cue(sentence) or _NARRATIVE_START.match(sentence):
+            current = None
+            parts.append((sentence, None))
+            continue
+        if find_titled_mentions(sentence):
+            # Someone named without a cue (参加讨论, 听取发言): narrative, and it ends the quote.
+            current = None
+            parts.append((sentence, None))
+            continue
+        quote_before = _quote_then_speaker(sentence, context)
+        if quote_before is not None:
+            split, speaker = quote_before
+            parts.append((sentence[:split], speaker))
+            parts.append((sentence[split:], None))
+            current = None
+            continue
+        parts.append((sentence, current))
+    return _merge(parts)
+
+
+def _claim_quote(parts: list[tuple[str, Speaker | None]], speaker: Speaker) -> None:
+    """Give the unattributed quote that ends right before a speaker's name to that speaker."""
+    if not parts or parts[-1][1] is not None or not parts[-1][0].rstrip().endswith("”"):
+        return
+    k = len(parts) - 1
+    while k >= 0 and parts[k][1] is None:
+        if parts[k][0].lstrip().startswith("“"):
+            parts[k:] = [(text, speaker) for text, _ in parts[k:]]
+            return
+        k -= 1
+
+
+def _quote_then_speaker(sentence: str, context: Context) -> tuple[int, Speaker] | None:
+    """`“…。”慈溪市…毛加强说。`: a quote followed by its speaker and a bare cue at the end."""
+    if not sentence.lstrip().startswith("“"):
+        return None
+    close = sentence.rfind("”")
+    if close < 0:
+        return None
+    tail = sentence[close + 1:]
+    group = _speaking_group(tail, context)
+    if group is None or tail[group[1]:].strip(" 。.，,") != "":
+        return None
+    context.last = group[2]
+    return close + 1, group[2]
+
+
+def _merge(parts: list[tuple[str, Speaker | None]]) -> list[Segment]:
+    segments: list[Segment] = []
+    for text, speaker in parts:
+        if not text:
+            continue
+        if segments and segments[-1].speaker == speaker:
+            segments[-1] = Segment(segments[-1].text + text, speaker)
+        else:
+            segments.append(Segment(text, speaker))
+    return segments

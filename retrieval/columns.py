@@ -1,0 +1,259 @@
+"""Putting scrambled newspaper columns back together.
+
+In a roundup page several speakers' sections are cut mid-sentence by the layout; the rest of
+each appears later in the file, in the same order as the sections, in up to several rounds, each
+speaker's last piece ending with a reporter credit. This module decides, for every text line of
+such a page, which section it belongs to.
+
+It scores whole assignments rather than deciding line by line (a beam search over an
+order-preserving, round-robin alignment):
+- the sentence across a cut reads as Chinese: jieba's dictionary scores the join of the cut
+  section's tail with a candidate continuation (`学习领|会市委` makes 领会);
+- continuations come in the order of the cut sections, a credit closes a section;
+- a continuation naming the city of one section and not of another belongs to that section;
+- an assignment that leaves sections open or lines without a section at the end is penalised.
+Where the best assignment of a piece is not clearly better than another, the piece is marked
+uncertain and its speaker is left unknown.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+
+from retrieval.layout import Line
+
+logger = logging.getLogger(__name__)
+jieba.setLogLevel(logging.WARNING)
+
+BEAM = 96
+CONTINUE_AFTER_SENTENCE = 1.5  # a finished sentence is usually followed by the same section
+SWITCH_AFTER_SENTENCE = -3.0  # moving on after a finished sentence needs other evidence
+SWITCH_AFTER_CUT = 0.0
+CONTINUE_AFTER_CUT = 0.3  # an in-column line break is a little likelier than a column cut
+PLACE_WEIGHT = 2.0
+OPEN_AT_END = -4.0  # a section never closed by its credit
+STRONG_JOIN = 4.0  # a join gain this large is evidence on its own
+MARGIN = 2.0  # a piece whose alternative scores within this is left unknown
+
+_CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}$")
+_CJK_HEAD = re.compile(r"^[“‘\"]?([\u4e00-\u9fff]{1,4})")
+_PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?省)?([\u4e00-\u9fff]{2,3}?)(?:市|县|区)")
+
+
+@lru_cache(maxsize=65536)
+def _best_log_prob(text: str) -> float:
+    """Log probability of jieba's best segmentation of `text` (its unigram dictionary model)."""
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    dag = tokenizer.get_DAG(text)
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(text, dag, route)
+    return route[0][0]
+
+
+def join_gain(left: str, right: str) -> float:
+    """How much better `left + right` reads as one run of words than as two (0 when no better).
+
+    Only the last and first few Chinese characters around the cut are compared, so the figure
+    speaks of the cut itself: `唯民，就|是要` gains (就是), `合理化|是要` does not.
+    """
+    tail = _CJK_TAIL.search(left.rstrip())
+    head = _CJK_HEAD.match(right.lstrip())
+    if not tail or not head:
+        return 0.0
+    t, h = tail.group(0), head.group(1)
+    gain = _best_log_prob(t + h) - _best_log_prob(t) - _best_log_prob(h)
+    return max(0.0, gain)
+
+
+def place_of(title: str) -> str:
+    """The city or county a title belongs to (`杭州市人大常委会副主任…` gives 杭州), or ''."""
+    match = _PLACE.match(title)
+    return match.group(1) if match else ""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which section a text line belongs to, and whether that was decided with confidence."""
+
+    section: int | None
+    moved: bool = False  # a continuation that stands elsewhere in the file
+    certain: bool = True
+
+
+@dataclass
+class _State:
+    score: float
+    current: int | None
+    open: tuple[int, ...]
+    closed: frozenset[int]
+    tails: dict[int, Line]
+    fresh: bool
+    assign: tuple[int | None, ...]
+
+
+def _next_open(open_sections: tuple[int, ...], after: int | None, exclude: int | None) -> int | None:
+    candidates = [s for s in open_sections if s != exclude]
+    if not candidates:
+        return None
+    if after is None:
+        return candidates[0]
+    later = [s for s in candidates if s > after]
+    return later[0] if later else candidates[0]
+
+
+class ColumnModel:
+    """Assigns the text lines of one document to its byline sections."""
+
+    def __init__(self, places: dict[int, str], uses_credits: bool) -> None:
+        counts: dict[str, int] = {}
+        for place in places.values():
+            if place:
+                counts[place] = counts.get(place, 0) + 1
+        # A place shared by two sections tells nothing about which of them a line belongs to.
+        self.places = {s: p for s, p in places.items() if p and counts[p] == 1}
+        self.bylined = set(places)
+        self.uses_credits = uses_credits
+
+    def _place_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
+        named = {s for s, p in self.places.items() if s in candidates and p in line.text}
+        if not named:
+            return 0.0
+        return PLACE_WEIGHT if section in named else -PLACE_WEIGHT
+
+    def _affinity(self, tail: Line | None, line: Line) -> float:
+        if tail is None or tail.terminated:
+            return 0.0
+        return join_gain(tail.text, line.text)
+
+    def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
+        """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
+        beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
+        for kind, value in events:
+            if kind == "start":
+                beam = [self._start(state, int(value)) for state in beam]  # type: ignore[arg-type]
+                continue
+            line = value  # type: ignore[assignment]
+            expanded: list[_State] = []
+            for state in beam:
+                expanded.extend(self._advance(state, line))  # type: ignore[arg-type]
+            expanded.sort(key=lambda st: st.score, reverse=True)
+            beam = self._dedupe(expanded)[:BEAM]
+        for state in beam:
+            if self.uses_credits:
+                state.score += OPEN_AT_END * len(state.open)
+        beam.sort(key=lambda st: st.score, reverse=True)
+        return self._placements(beam, events)
+
+    @staticmethod
+    def _dedupe(states: list[_State]) -> list[_State]:
+        seen: set[tuple[object, ...]] = set()
+        kept = []
+        for state in states:
+            key = (state.current, state.open, state.closed, state.assign[-3:],
+                   tuple(sorted((s, t.number) for s, t in state.tails.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(state)
+        return kept
+
+    def _start(self, state: _State, section: int) -> _State:
+        open_sections = list(state.open)
+        current = state.current
+        if current is not None and current in open_sections:
+            tail = state.tails.get(current)
+            cut = tail is not None and not tail.terminated
+            if not (cut or self.uses_credits):
+                open_sections.remove(current)
+        if section in self.bylined:
+            open_sections.append(section)
+        return _State(state.score, section, tuple(sorted(open_sections)), state.closed,
+                      state.tails, True, state.assign)
+
+    def _advance(self, state: _State, line: Line) -> list[_State]:
+        current = state.current
+        if state.fresh:
+            return [self._put(state, line, current, 0.0)]
+        previous = state.tails.get(current) if current is not None else None
+        if current is None or current in state.closed or previous is None:
+            target = _next_open(state.open, current, None)
+            if target is None:
+                return [self._put(state, line, None, 0.0)]
+            gain = self._affinity(state.tails.get(target), line)
+            return [self._put(state, line, target, gain + self._place_score(line, target, state.open))]
+        options = []
+        cont = self._affinity(previous, line) + self._place_score(line, current, state.open)
+        cont += CONTINUE_AFTER_SENTENCE if previous.terminated else CONTINUE_AFTER_CUT
+        options.append(self._put(state, line, current, cont))
+        target = _next_open(state.open, current, current)
+        if target is not None:
+            switch = self._affinity(state.tails.get(target), line)
+            switch += self._place_score(line, target, state.open)
+            switch += SWITCH_AFTER_SENTENCE if previous.terminated else SWITCH_AFTER_CUT
+            options.append(self._put(state, line, target, switch))
+        return options
+
+    @staticmethod
+    def _put(state: _State, line: Line, section: int | None, gain: float) -> _State:
+        tails = dict(state.tails)
+        open_sections = state.open
+        closed = state.closed
+        if section is not None:
+            tails[section] = line
+            if line.credit:
+                open_sections = tuple(s for s in state.open if s != section)
+                closed = closed | {section}
+        return _State(state.score + gain, section, open_sections, closed, tails, False,
+                      state.assign + (section,))
+
+    def _placements(self, beam: list[_State], events: list[tuple[str, object]]) -> list[Placement]:
+        best = beam[0]
+        home: list[int | None] = []
+        section: int | None = None
+        for kind, value in events:
+            if kind == "start":
+                section = int(value)  # type: ignore[arg-type]
+            else:
+                home.append(section)
+        uncertain: set[int] = set()
+        for rival in beam[1:]:
+            if best.score - rival.score >= MARGIN:
+                break
+            uncertain.update(i for i, (a, b) in enumerate(zip(best.assign, rival.assign)) if a != b)
+        if self.uses_credits and best.open:
+            logger.info("columns left open at the end: %s", best.open)
+        placements = []
+        for i, section in enumerate(best.assign):
+            moved = section is not None and section != home[i]
+            certain = i not in uncertain and section is not None
+            placements.append(Placement(section if certain else None, moved, certain))
+        return _spread_uncertainty(placements, best.assign)
+
+
+def _spread_uncertainty(placements: list[Placement], assign: tuple[int | None, ...]) -> list[Placement]:
+    """A continuation piece is one unit: if any of its lines is uncertain, all of it is."""
+    result = list(placements)
+    start = 0
+    while start < len(assign):
+        end = start
+        while end + 1 < len(assign) and assign[end + 1] == assign[start]:
+            end += 1
+        piece = range(start, end + 1)
+        if any(result[i].moved for i in piece) and not all(result[i].certain for i in piece):
+            for i in piece:
+                result[i] = Placement(None, result[i].moved, False)
+        start = end + 1
+    return result
+
+
+def describe_gain(left: str, right: str) -> str:
+    """A readable figure for logs and the README's worked example."""
+    gain = join_gain(left, right)
+    return f"{gain:.1f} (×{math.exp(gain):.0f})"

@@ -1,0 +1,177 @@
+"""What each line of a newspaper page is: text, a heading, a byline, a reporter credit, a caption…
+
+Pages converted from newspaper layouts keep one paragraph (or a piece of one) per line, with blank
+lines as layout. Everything that is not the body of an article (headings, bylines, credits, photo
+captions, section labels, dates, markdown residue) is recognised here so that it becomes metadata
+rather than an answer passage.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+
+from retrieval.names import Mention, find_titled_mentions, parse_byline
+
+
+class Kind(enum.Enum):
+    BLANK = "blank"
+    TEXT = "text"
+    HEADING = "heading"
+    BYLINE = "byline"  # people who speak (or write) the section that follows
+    CREDIT = "credit"  # (记者…整理), (作者为…): ends a section
+    CAPTION = "caption"
+    LABEL = "label"  # SANGONGLUNTAN, a date line
+    NAME = "name"  # a bare name on its own line: an author when it stands among the headings
+
+
+@dataclass(frozen=True)
+class Line:
+    """One classified line: its 1-based number in the file and what it holds."""
+
+    number: int
+    kind: Kind
+    text: str
+    people: tuple[Mention, ...] = ()
+    heading: str = ""  # the headline of a headline byline (`…郑荣胜：**主动贴近中心**`)
+    credit: str = ""  # a credit that ended this text line, or the credit itself
+    author_title: str = ""  # from (作者为…)
+    names: tuple[str, ...] = field(default=())  # authors of a bold byline
+
+    @property
+    def terminated(self) -> bool:
+        """True when the line ends a sentence, so the next line does not continue it."""
+        return bool(self.credit) or ends_sentence(self.text)
+
+
+TERMINAL = "。！？!?…：:"
+_CLOSERS = "”’」』）)》】"
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends at the end of a sentence (closing quotes and brackets looked through)."""
+    stripped = text.rstrip().rstrip("*").rstrip()
+    while stripped and stripped[-1] in _CLOSERS:
+        stripped = stripped[:-1]
+        if stripped and stripped[-1] in TERMINAL:
+            return True
+        if not stripped or stripped[-1] not in _CLOSERS:
+            # `“娘家人”` ends a quoted word, not a sentence.
+            return False
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_CREDIT = re.compile(
+    r"[（(]\s*((?:本报)?(?:见习记者|记者|通讯员|实习生|特约记者|作者|摄影|编辑)[^（）()]{0,60}?)\s*[)）]\s*$"
+)
+_AUTHOR_NOTE = re.compile(r"作者(?:系|为|是)\s*(.+?)\s*$")
+_LEAD = re.compile(
+    r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|[\u4e00-\u9fff]{2,6}社[\u4e00-\u9fff]{0,8}电)"
+    r"\s*(?:[（(][^）)]{0,40}[)）])?\s*"
+    r"(?:(?:(?:本报)?(?:见习记者|记者|通讯员|实习生)\s*[\u4e00-\u9fff、\s]{2,30}?)+(?:报道|报|电)\s*)?"
+)
+_CAPTION = re.compile(r"(?:记者|通讯员|摄影|图/|图：)\s*[\u4e00-\u9fff、\s]{2,12}\s*摄\s*$|^\s*图为")
+_LABEL = re.compile(r"^[A-Z][A-Z\s]{5,}$")
+_DATE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]$")
+_BOLD_AUTHORS = re.compile(
+    r"^(?:\*\*\s*([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,14}?)\s*\*\*\s*)+(?:观点|文|撰文|口述|/文)?$"
+)
+_BOLD_RUN = re.compile(r"\*\*\s*([^*]+?)\s*\*\*")
+_HEADLINE_BYLINE = re.compile(r"^(.{4,60}?)[：:]\s*(?:\*\*)?(.+?)(?:\*\*)?\s*$")
+_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
+_BARE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def strip_markdown(text: str) -> str:
+    """Text without markdown emphasis and heading marks."""
+    text = _MARKDOWN_HEADING.sub("", text)
+    return text.replace("**", "").replace("__", "").strip()
+
+
+def _is_heading(text: str) -> bool:
+    """A short line that names a section rather than saying something."""
+    if len(text) > 34 or re.search(r"[。！？!?；;]", text):
+        return False
+    if ends_sentence(text) or text.endswith(("，", ",", "、")):
+        return False
+    if re.search(r"[，,]", text) and not _NUMBERED_HEADING.match(text):
+        return False
+    if text.startswith("——"):
+        return True
+    if text.count("“") != text.count("”") or find_titled_mentions(text, strict=True):
+        return False  # an open quote or a named official: a sentence cut by the layout
+    return True
+
+
+def classify(number: int, raw: str) -> Line:
+    """Classify one raw line of a document."""
+    stripped = raw.strip().replace("\u3000", " ").strip()
+    if not stripped:
+        return Line(number, Kind.BLANK, "")
+    if _MARKDOWN_HEADING.match(stripped):
+        text = strip_markdown(stripped)
+        if _LABEL.match(text):
+            return Line(number, Kind.LABEL, text)
+        return Line(number, Kind.HEADING, text) if text else Line(number, Kind.BLANK, "")
+    bold = _BOLD_AUTHORS.match(stripped)
+    if bold:
+        names: list[str] = []
+        for run in _BOLD_RUN.findall(stripped):
+            names.extend(part for part in run.split() if part)
+        return Line(number, Kind.BYLINE, strip_markdown(stripped), names=tuple(names))
+    text = strip_markdown(stripped)
+    if _LABEL.match(text) or _DATE.match(text):
+        return Line(number, Kind.LABEL, text)
+    credit = _CREDIT.search(text)
+    if credit and credit.start() == 0:
+        note = _AUTHOR_NOTE.search(credit.group(1))
+        return Line(number, Kind.CREDIT, text, credit=text, author_title=note.group(1) if note else "")
+    if _CAPTION.search(text) and len(text) < 120:
+        return Line(number, Kind.CAPTION, text)
+    people = parse_byline(text)
+    if people:
+        return Line(number, Kind.BYLINE, text, people=tuple(people))
+    headline = _HEADLINE_BYLINE.match(stripped)
+    if headline and "**" in stripped:
+        people = parse_byline(headline.group(1))
+        if people:
+            return Line(
+                number, Kind.BYLINE, text, people=tuple(people),
+                heading=strip_markdown(headline.group(2)),
+            )
+    if _BARE_NAME.match(text):
+        return Line(number, Kind.NAME, text)
+    if _is_heading(text):
+        return Line(number, Kind.HEADING, text)
+    lead = _LEAD.match(text)
+    if lead and lead.end() > 0:
+        text = text[lead.end():].strip()
+    if credit:
+        return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip())
+    return Line(number, Kind.TEXT, text)
+
+
+def classify_document(text: str) -> list[Line]:
+    """Every line of a document, classified.
+
+    A heading-like line that follows body text and is itself followed by another heading or a
+    byline is the cut end of a column (`工会工作要找准与党政中心工作`), not a heading: a section
+    headline is a single line directly above its byline.
+    """
+    lines = [classify(number, raw) for number, raw in enumerate(text.splitlines(), start=1)]
+    content = [line for line in lines if line.kind is not Kind.BLANK]
+    for before, line, after in zip(content, content[1:], content[2:]):
+        if (
+            line.kind is Kind.HEADING
+            and before.kind is Kind.TEXT
+            and after.kind in (Kind.HEADING, Kind.BYLINE)
+        ):
+            lines[line.number - 1] = Line(line.number, Kind.TEXT, line.text)
+    return lines
+
+
+def mentions_in(text: str) -> list[Mention]:
+    """People named with their titles in running text (re-exported for the attribution module)."""
+    return find_titled_mentions(text)

@@ -1,0 +1,161 @@
+"""Small immutable values that travel between loading, attribution, retrieval and the adapters.
+
+Everything a passage needs to be quoted (its document, section, paragraph number and who speaks
+in each part of it) lives on the `Passage` itself, never in parallel lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file: a stable id (its file name), its headline and its decoded text."""
+
+    id: str
+    title: str
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person (or several people) to whom words are attributed, with the full title."""
+
+    name: str
+    title: str = ""
+    members: tuple[Speaker, ...] = ()  # for joint speakers and multi-author bylines
+
+    @classmethod
+    def joint(cls, people: list[Speaker]) -> Speaker:
+        """One speaker standing for several people who said the same thing together."""
+        unique = list(dict.fromkeys(people))
+        if len(unique) == 1:
+            return unique[0]
+        titles = "；".join(dict.fromkeys(p.title for p in unique if p.title))
+        return cls("、".join(p.name for p in unique), titles, tuple(unique))
+
+    def label(self) -> str:
+        """`郑荣胜（杭州市人大常委会副主任、市总工会主席）`, or just the name without a title."""
+        if self.members:
+            return "、".join(member.label() for member in self.members)
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "title": self.title}
+        if self.members:
+            data["members"] = [{"name": m.name, "title": m.title} for m in self.members]
+        return data
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A contiguous piece of a passage and who says it (None: narrative or unknown)."""
+
+    text: str
+    speaker: Speaker | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "speaker": self.speaker.to_json() if self.speaker else None}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of a document, the unit that is indexed and quoted.
+
+    `origin` describes where a reassembled continuation really stands in the file
+    (for example "续接：第 12 段之后，原文第 88 行"); None for text in its place.
+    """
+
+    id: str
+    document_id: str
+    document_title: str
+    section: str
+    paragraph: int
+    text: str
+    segments: tuple[Segment, ...]
+    line: int = 0
+    origin: str | None = None
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        """Distinct speakers of the passage, in order of first appearance."""
+        seen: dict[Speaker, None] = {}
+        for segment in self.segments:
+            if segment.speaker is not None:
+                seen.setdefault(segment.speaker, None)
+        return tuple(seen)
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "id": self.id,
+            "document": {"id": self.document_id, "title": self.document_title},
+            "section": self.section,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "segments": [segment.to_json() for segment in self.segments],
+            "line": self.line,
+        }
+        if self.origin:
+            data["origin"] = self.origin
+        return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage retrieved for a question, with its score and the sentences that answer."""
+
+    passage: Passage
+    score: float
+    rank: int
+    snippet: str = ""
+    terms: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        passage = self.passage.to_json()
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "id": self.passage.id,
+            "text": self.passage.text,
+            "snippet": self.snippet,
+            "segments": passage["segments"],
+            "document": passage["document"],
+            "section": self.passage.section,
+            "paragraph": self.passage.paragraph,
+        }
+
+
+AnswerKind = Literal["passages", "who", "speaker", "not_found", "invalid"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the core says to a question; adapters only render it."""
+
+    question: str
+    kind: AnswerKind
+    hits: tuple[Hit, ...] = ()
+    speaker: Speaker | None = None
+    note: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "question": self.question,
+            "kind": self.kind,
+            "answers": [hit.to_json() for hit in self.hits],
+        }
+        if self.speaker is not None:
+            data["speaker"] = self.speaker.to_json()
+        return data
+
+
+@dataclass(frozen=True)
+class SpeakerStat:
+    """A speaker of the corpus, every title seen for them, and how many passages they speak in."""
+
+    name: str
+    titles: tuple[str, ...]
+    passages: int

@@ -1,0 +1,40 @@
+"""Words for retrieval: the stop words to ignore and the corpus's own terms to keep whole.
+
+jieba's dictionary does not know the names, places and coined terms of a particular corpus
+(郑荣胜, 甬工惠, 一都三城); the user dictionary is built from the corpus at index time so that
+passages and questions are cut the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from retrieval.models import Passage
+
+# Function words and question words: they say how a question is asked, not what it is about.
+STOP_WORDS = frozenset(
+    """
+    的 了 是 在 和 与 及 或 也 还 就 都 而 并 又 把 被 将 对 从 向 以 于 为 之 其 这 那 这个 那个 这些 那些
+    一个 一些 有 没有 没 不 很 更 最 要 会 能 可以 可 让 使 给 等 等等 着 过 吗 呢 吧 啊 呀 么 嘛 哦
+    我 你 他 她 它 我们 你们 他们 她们 它们 自己 什么 怎么 怎样 怎么样 如何 为什么 为何 哪 哪些 哪个 哪里
+    哪儿 谁 是谁 几 多少 多 何 啥 请问 请 告诉 一下 关于 有关 问题 说 说了 讲 谈 提出 认为 表示 指出 观点 看法
+    有没有 是不是 能否 是否 所 该 个 些 上 下 中 里 后 前 时 年 月 日 所以 因为 但是 但 然而 如果
+    the a an of to in on at for is are was were be what who how why which when where do does did
+    and or not with by from as it this that these those
+    """.split()
+)
+
+_QUOTED_TERM = re.compile(r"[“「『\"]([\u4e00-\u9fff0-9A-Za-z·+\-]{2,12})[”」』\"]")
+
+
+def corpus_terms(passages: Iterable[Passage]) -> set[str]:
+    """Names of speakers and terms in quotation marks, to be kept as whole words."""
+    terms: set[str] = set()
+    for passage in passages:
+        for speaker in passage.speakers:
+            for member in speaker.members or (speaker,):
+                if 2 <= len(member.name) <= 4:
+                    terms.add(member.name)
+        terms.update(_QUOTED_TERM.findall(passage.text))
+    return terms
