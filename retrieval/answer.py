@@ -97,6 +97,8 @@ class Answerer:
         searchable: list[int] = []
         seen: set[str] = set()
         for i, passage in enumerate(passages):
+            if passage.kind != "text":
+                continue  # captions are listed, never quoted as answers
             key = re.sub(r"\W+", "", normalize(passage.text))
             if key in seen:
                 continue

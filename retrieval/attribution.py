@@ -27,7 +27,7 @@ from retrieval.names import (
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
 _CUE_AFTER = re.compile(rf"^{_BRIDGE}{_ADVERBIAL}(?:{_CUE_ALT})(?:道|了)?")
 _CUE_ANYWHERE = re.compile(rf"(?:{_CUE_ALT})")
-_LIST_SEP = re.compile(r"^\s*(?:、|，|,|和|及|与|以及)\s*$")
+_LIST_SEP = re.compile(r"^\s*(?:、|，|,|和|及|与|以及)?\s*$")
 _RETRO = re.compile(r"^\s*(?:这|以上|上述)(?:是|为|即是|便是)(.+?)(?:等人)?的(?:共同)?(?:学习)?(?:体会|观点|看法|心得|共识|意见|感受|认识)")
 _PRONOUN_CUE = re.compile(rf"^[“]?\s*(他|她)(?:们)?{_BRIDGE}{_ADVERBIAL}(?:{_CUE_ALT})")
 _NARRATIVE_START = re.compile(
@@ -72,6 +72,9 @@ def _short_mentions(sentence: str, context: Context) -> list[Mention]:
 def _speaking_group(sentence: str, context: Context) -> tuple[int, int, Speaker] | None:
     """The first person or group followed by a cue verb: (start, end of cue, speaker)."""
     titled = find_titled_mentions(sentence)
+    for mention in titled:
+        # Remember everyone named with a title, so a later bare `苏利冕表示` finds the title.
+        context.remember(Speaker(mention.name, mention.title))
     spans = {(m.start, m.end) for m in titled}
     mentions = titled + [
         m for m in _short_mentions(sentence, context)

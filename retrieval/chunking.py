@@ -195,6 +195,7 @@ def chunk_document(document: Document) -> list[Passage]:
         text_index += 1
     passages: list[Passage] = []
     seen_ids: dict[str, int] = {}
+    captions = [line for line in lines if line.kind is Kind.CAPTION]
     context = Context()
     for section in sections:
         if section.speaker:
@@ -233,6 +234,15 @@ def chunk_document(document: Document) -> list[Passage]:
                     origin=origin,
                 )
             )
+    for line in captions:
+        passages.append(
+            Passage(
+                id=_stable_id(document.id, line.text, seen_ids), document_id=document.id,
+                document_title=document.title, section="图片说明", paragraph=len(passages) + 1,
+                text=line.text, segments=(Segment(line.text, None),), line=line.number,
+                kind="caption",
+            )
+        )
     return passages
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,8 @@ PLACE_WEIGHT = 2.0
 OPEN_AT_END = -4.0  # a section never closed by its credit
 STRONG_JOIN = 4.0  # a join gain this large is evidence on its own
 MARGIN = 2.0  # a piece whose alternative scores within this is left unknown
+TOPIC_WEIGHT = 1.5  # a line whose words are clearly those of one section
+TOPIC_MARGIN = 0.04
 
 _CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 _CJK_HEAD = re.compile(r"^[“‘\"]?([\u4e00-\u9fff]{1,4})")
@@ -55,6 +58,11 @@ def _best_log_prob(text: str) -> float:
     route: dict[int, tuple[float, int]] = {}
     tokenizer.calc(text, dag, route)
     return route[0][0]
+
+
+def _bigrams(text: str) -> list[str]:
+    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return [chars[i:i + 2] for i in range(len(chars) - 1)]
 
 
 def join_gain(left: str, right: str) -> float:
@@ -122,10 +130,70 @@ class ColumnModel:
         self.uses_credits = uses_credits
 
     def _place_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
+        return self._city_score(line, section, candidates) + self._topic_score(
+            line, section, candidates
+        )
+
+    def _city_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
         named = {s for s, p in self.places.items() if s in candidates and p in line.text}
         if not named:
             return 0.0
         return PLACE_WEIGHT if section in named else -PLACE_WEIGHT
+
+    def _profiles(self, events: list[tuple[str, object]]) -> None:
+        """Character-bigram profiles of each bylined section's own text, before its first cut.
+
+        A section's own text runs from its byline to its credit, the next byline, or the first
+        line break that does not read on (a likely column cut); later pieces are compared with it.
+        """
+        texts = [v for k, v in events if k == "text"]
+        df: Counter[str] = Counter()
+        for line in texts:
+            df.update(set(_bigrams(line.text)))  # type: ignore[attr-defined]
+        n = max(len(texts), 1)
+        self._idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        own: dict[int, list[str]] = {}
+        section: int | None = None
+        reading = False
+        previous: Line | None = None
+        for kind, value in events:
+            if kind == "start":
+                section, reading, previous = int(value), True, None  # type: ignore[arg-type]
+                continue
+            line = value
+            assert isinstance(line, Line)
+            if reading and previous is not None and not previous.terminated:
+                reading = join_gain(previous.text, line.text) > 0.5
+            if reading and section in self.bylined:
+                own.setdefault(section, []).append(line.text)
+            if line.credit:
+                reading = False
+            previous = line
+        self._profile = {s: self._vector("".join(t)) for s, t in own.items()}
+
+    def _vector(self, text: str) -> dict[str, float]:
+        counts = Counter(_bigrams(text))
+        vector = {g: c * self._idf.get(g, 0.0) for g, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {g: v / norm for g, v in vector.items()}
+
+    def _topic_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
+        if not getattr(self, "_profile", None):
+            return 0.0
+        vector = self._line_vectors.get(line.number)
+        if vector is None:
+            vector = self._line_vectors[line.number] = self._vector(line.text)
+        sims = {
+            s: sum(w * self._profile.get(s, {}).get(g, 0.0) for g, w in vector.items())
+            for s in candidates
+        }
+        if len(sims) < 2 or section not in sims:
+            return 0.0
+        ranked = sorted(sims.values(), reverse=True)
+        best = max(sims, key=sims.__getitem__)
+        if ranked[0] - ranked[1] < TOPIC_MARGIN:
+            return 0.0
+        return TOPIC_WEIGHT if best == section else -TOPIC_WEIGHT
 
     def _affinity(self, tail: Line | None, line: Line) -> float:
         if tail is None or tail.terminated:
@@ -134,6 +202,8 @@ class ColumnModel:
 
     def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
         """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
+        self._line_vectors: dict[int, dict[str, float]] = {}
+        self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
         for kind, value in events:
             if kind == "start":

@@ -78,6 +78,7 @@ class Passage:
     segments: tuple[Segment, ...]
     line: int = 0
     origin: str | None = None
+    kind: str = "text"  # "caption": a photo caption, listed but never given as an answer
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:
@@ -100,6 +101,8 @@ class Passage:
         }
         if self.origin:
             data["origin"] = self.origin
+        if self.kind != "text":
+            data["kind"] = self.kind
         return data
 
 

@@ -1,0 +1,88 @@
+"""Who may use the bot, and which group messages are meant for it.
+
+Access: with no allowed users and no allowed chats configured, everyone may ask. Otherwise a
+person may ask when their user id is allowed, or when they write in an allowed chat (group ids
+are negative); admins are always allowed. Groups: the bot answers commands, messages that
+@-mention it and replies to its own messages, and keeps quiet on everything else, whether or
+not Telegram's privacy mode already filters that chatter out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Message, MessageEntity
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """Allowed user ids, allowed chat ids and admin ids, from the settings."""
+
+    users: frozenset[int] = frozenset()
+    chats: frozenset[int] = frozenset()
+    admins: frozenset[int] = frozenset()
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.users or self.chats)
+
+    def allows(self, user_id: int | None, chat_id: int | None) -> bool:
+        """True when this person, in this chat, may see anything from the corpus."""
+        if not self.restricted:
+            return True
+        if user_id is not None and (user_id in self.users or user_id in self.admins):
+            return True
+        return chat_id is not None and chat_id in self.chats
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admins
+
+
+def is_private(message: Message) -> bool:
+    return message.chat.type == "private"
+
+
+def addressed_question(message: Message, bot_id: int, username: str | None) -> str | None:
+    """The question in a text message meant for the bot, without the @-mention; else None.
+
+    In a private chat every text is a question. In a group only a message that mentions the bot
+    or replies to one of its messages is; an empty string means "addressed, but no question".
+    """
+    text = message.text or ""
+    if is_private(message):
+        return text.strip()
+    mentioned = False
+    for entity, value in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if entity.type == MessageEntity.MENTION and username and value.lower() == f"@{username.lower()}":
+            mentioned = True
+        elif entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id:
+            mentioned = True
+    replied = message.reply_to_message
+    if not mentioned and not (replied and replied.from_user and replied.from_user.id == bot_id):
+        return None
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def command_for_us(message: Message, username: str | None) -> bool:
+    """A command that is not addressed to another bot (`/help@otherbot` is not ours)."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return False
+    head = text.split(maxsplit=1)[0]
+    if "@" not in head:
+        return True
+    return bool(username) and head.split("@", 1)[1].lower() == username.lower()  # type: ignore[union-attr]
+
+
+def addressed(message: Message, bot_id: int, username: str | None) -> bool:
+    """True when the bot should react at all to this message (answer or refuse)."""
+    if is_private(message):
+        return True
+    if message.text and message.text.startswith("/"):
+        return command_for_us(message, username)
+    return addressed_question(message, bot_id, username) is not None

@@ -1,0 +1,103 @@
+"""Speaker attribution on texts written for these tests (each form the documents use)."""
+
+from __future__ import annotations
+
+from tests.helpers import name_at, passages_of, speaker_at
+
+ROUNDUP = """
+稳就业 促增收
+
+江北市人大常委会副主任、市总工会主席周明远
+
+今年我们要把稳就业放在突出位置，推动职工技能提升行动全面铺开，努力让每一位职工
+
+都有一技之长。
+
+强服务 暖人心
+
+南湖市总工会党组书记、常务副主席孙丽华
+
+服务职工是工会的立身之本。我们将建设职工驿站一百个，让户外劳动者有歇脚的地方。
+
+（记者钱进整理）
+"""
+
+REPORT = """
+本报讯 记者吴文报道 昨天，全市工会工作会议召开。讨论现场气氛热烈，发言踊跃。
+
+东城区政协副主席、区总工会主席赵立新表示，今年要把困难职工帮扶作为头等大事。他说，帮扶要精准到户。
+
+“我们建立了夜间维权热线，职工随时可以求助。”西城区总工会主席钱小红说。
+
+大家认为，工会工作必须贴近基层。
+
+北城区总工会主席孙大伟、南城区总工会主席李春梅等认为，基层工会建设要抓紧抓实。
+
+服务站点已覆盖全部街道，职工满意率明显提高。这是东城区总工会党组书记、常务副主席冯国强和西城区总工会党组书记、常务副主席陈美玲的共同体会。
+
+“创新永无止境。”孙大伟在总结时表示，要继续推进工会改革。
+"""
+
+
+def test_section_byline_speaks_for_its_section_across_broken_lines():
+    passages = passages_of(ROUNDUP)
+    speaker = speaker_at(passages, "都有一技之长")
+    assert speaker.name == "周明远"
+    assert speaker.title == "江北市人大常委会副主任、市总工会主席"
+    assert name_at(passages, "建设职工驿站一百个") == "孙丽华"
+
+
+def test_headline_byline():
+    text = "东湖市总工会主席吴一帆：**守好职工钱袋子**\n\n今年我们将全面推行工资集体协商。\n"
+    passage = passages_of(text)[0]
+    assert passage.speakers[0].name == "吴一帆"
+    assert passage.section == "守好职工钱袋子"
+
+
+def test_author_byline_and_title_from_the_author_note():
+    text = "# 标题\n\n**林清** 观点\n\n工会要把服务做到职工心坎上。\n\n（作者为某省总工会副主席）\n"
+    speaker = passages_of(text)[0].speakers[0]
+    assert (speaker.name, speaker.title) == ("林清", "某省总工会副主席")
+
+
+def test_multi_author_byline_keeps_every_author():
+    text = "**张一二** **王三 李四** 观点\n\n基层工会要有活力。\n"
+    assert passages_of(text)[0].speakers[0].name == "张一二、王三、李四"
+
+
+def test_speech_speaker_is_the_name_under_the_title():
+    text = "在全市工会大会上的讲话\n\n马国庆\n（2020年1月2日）\n\n同志们：今年的任务很重。\n"
+    assert name_at(passages_of(text), "今年的任务很重") == "马国庆"
+
+
+def test_inline_cue_and_pronoun_continuation():
+    passages = passages_of(REPORT)
+    assert name_at(passages, "困难职工帮扶作为头等大事") == "赵立新"
+    assert name_at(passages, "帮扶要精准到户") == "赵立新"
+
+
+def test_quote_before_speaker():
+    assert name_at(passages_of(REPORT), "建立了夜间维权热线") == "钱小红"
+
+
+def test_collective_subject_and_narrative_name_nobody():
+    passages = passages_of(REPORT)
+    assert name_at(passages, "工会工作必须贴近基层") is None
+    assert name_at(passages, "讨论现场气氛热烈") is None
+
+
+def test_joint_speakers_keep_every_name():
+    speaker = speaker_at(passages_of(REPORT), "基层工会建设要抓紧抓实")
+    assert [m.name for m in speaker.members] == ["孙大伟", "李春梅"]
+
+
+def test_attribution_after_the_content():
+    speaker = speaker_at(passages_of(REPORT), "服务站点已覆盖全部街道")
+    assert speaker is not None and {m.name for m in speaker.members} == {"冯国强", "陈美玲"}
+
+
+def test_short_mention_resolves_to_the_titled_person():
+    passages = passages_of(REPORT)
+    speaker = speaker_at(passages, "要继续推进工会改革")
+    assert speaker.name == "孙大伟" and speaker.title == "北城区总工会主席"
+    assert name_at(passages, "创新永无止境") == "孙大伟"

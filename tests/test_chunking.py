@@ -1,0 +1,70 @@
+"""Paragraph chunks: broken lines rejoined, layout metadata kept out of the passages."""
+
+from __future__ import annotations
+
+from retrieval.layout import Kind, classify, ends_sentence
+from tests.helpers import make_document, passages_of
+
+REPORT = """
+
+# 春风送岗位 服务暖人心
+
+本报讯 记者李明 通讯员赵刚报道 昨天，某市总工会举办春季招聘会，现场提供岗位两千多个。
+
+招聘会现场人头攒动，前来求职的农民工络绎不绝。市总工会党组书记、常务副主席刘海洋介绍，今年的招聘会首次开设了网上
+
+专场，求职者可以在手机上投递简历。
+
+参加招聘会的职工在现场咨询。记者王芳 摄
+
+SANGONGLUNTAN
+
+（见习记者孙悦整理）
+"""
+
+
+def test_line_broken_mid_sentence_is_rejoined():
+    texts = [p.text for p in passages_of(REPORT)]
+    assert any("今年的招聘会首次开设了网上专场，求职者可以在手机上投递简历。" in t for t in texts)
+
+
+def test_headings_credits_captions_and_labels_are_not_passages():
+    passages = passages_of(REPORT)
+    texts = " ".join(p.text for p in passages if p.kind == "text")
+    captions = [p for p in passages if p.kind == "caption"]
+    assert [c.text for c in captions] == ["参加招聘会的职工在现场咨询。记者王芳 摄"]
+    assert captions[0].speakers == ()
+    for metadata in ("春风送岗位", "记者王芳 摄", "SANGONGLUNTAN", "见习记者孙悦整理", "本报讯", "记者李明"):
+        assert metadata not in texts
+    assert texts.startswith("昨天，某市总工会举办春季招聘会")
+
+
+def test_document_title_is_the_headline_without_markdown():
+    assert make_document(REPORT).title == "春风送岗位 服务暖人心"
+
+
+def test_markdown_residue_is_stripped_from_passages():
+    text = "## 小标题\n\n**王小明** 观点\n\n这是**重点**内容，要认真落实。\n"
+    passage = passages_of(text)[0]
+    assert passage.text == "这是重点内容，要认真落实。"
+    assert passage.section == "小标题"
+
+
+def test_passage_ids_are_stable_and_segments_join_to_text():
+    first = passages_of(REPORT)
+    again = passages_of(REPORT)
+    assert [p.id for p in first] == [p.id for p in again]
+    assert len({p.id for p in first}) == len(first)
+    for passage in first:
+        assert "".join(s.text for s in passage.segments) == passage.text
+        assert passage.paragraph >= 1 and passage.document_id == "doc.txt"
+
+
+def test_sentence_ends_and_line_kinds():
+    assert ends_sentence("完成任务。”")
+    assert not ends_sentence("做好职工的“娘家人”")
+    assert not ends_sentence("工会组织要实现自")
+    assert classify(1, "（记者王海霞 通讯员王稼聘整理）").kind is Kind.CREDIT
+    assert classify(1, "与会委员聚精会神。 记者周金友 摄").kind is Kind.CAPTION
+    assert classify(1, "宁波市总工会党组书记、常务副主席王爱民").kind is Kind.BYLINE
+    assert classify(1, "### 不忘初心").kind is Kind.HEADING

@@ -1,0 +1,73 @@
+"""The machine contract (`chuchu passages --json`, `chuchu ask --json`) and exit statuses."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from bot.cli import main
+from tests.helpers import write
+
+CORPUS = """# 职工之家建设
+
+西湖市总工会党组书记、常务副主席郑一鸣表示，今年将新建职工之家五十个，让职工下班有去处。
+
+大家认为，职工之家要办在职工身边。
+"""
+
+
+def _run(argv, stdin=""):
+    out = io.StringIO()
+    status = main(argv, stdin=io.StringIO(stdin), stdout=out)
+    return status, out.getvalue()
+
+
+def test_passages_json_contract(tmp_path):
+    write(tmp_path, "a.txt", CORPUS)
+    status, out = _run(["passages", "--json", "--documents", str(tmp_path)])
+    assert status == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2
+    for row in rows:
+        assert set(row) >= {"id", "document", "section", "paragraph", "text", "segments"}
+        assert row["document"] == {"id": "a.txt", "title": "职工之家建设"}
+        assert "".join(s["text"] for s in row["segments"]) == row["text"]
+    first = rows[0]["segments"][-1]["speaker"]
+    assert first == {"name": "郑一鸣", "title": "西湖市总工会党组书记、常务副主席"}
+
+
+def test_ask_json_batch_answers_each_line_in_order(tmp_path):
+    write(tmp_path, "a.txt", CORPUS)
+    status, out = _run(["ask", "--json", "-k", "2", "--documents", str(tmp_path)],
+                       "新建多少个职工之家？\nWhat is the capital of France?\n")
+    assert status == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["question"] for r in rows] == ["新建多少个职工之家？", "What is the capital of France?"]
+    top = rows[0]["answers"][0]
+    assert set(top) >= {"rank", "score", "id", "text", "segments", "document", "section", "paragraph"}
+    assert "五十个" in top["text"] and top["rank"] == 1
+    assert rows[1]["answers"] == []
+
+
+def test_empty_documents_folder_exits_2(tmp_path, capsys):
+    status, _ = _run(["ask", "--json", "问题", "--documents", str(tmp_path)])
+    assert status == 2
+    assert "chuchu:" in capsys.readouterr().err
+
+
+def test_invalid_setting_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CHUCHU_TOP_K", "many")
+    status, _ = _run(["ask", "问题", "--documents", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert err.count("\n") == 0 and "CHUCHU_TOP_K" in err
+
+
+def test_console_transcript(tmp_path):
+    write(tmp_path, "a.txt", CORPUS)
+    status, out = _run(["console", "--documents", str(tmp_path)], "新建多少个职工之家？\n全文\n退出\n")
+    assert status == 0
+    assert "郑一鸣说了什么？" in out  # an example question from the corpus itself
+    assert "——郑一鸣（西湖市总工会党组书记、常务副主席）" in out
+    assert "《职工之家建设》" in out
+    assert out.rstrip().endswith("再见！")
