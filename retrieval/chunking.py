@@ -171,7 +171,9 @@ def chunk_document(document: Document) -> list[Passage]:
     bylined = [s for s in sections if s.speaker is not None]
     uses_credits = sum(1 for line in texts if isinstance(line, Line) and line.credit) >= 2
     model = ColumnModel(
-        {s.index: place_of(s.speaker.title) for s in bylined if s.speaker}, uses_credits
+        {s.index: place_of(s.speaker.title) for s in bylined if s.speaker},
+        uses_credits,
+        {s.index: s.heading for s in bylined},
     )
     if len(bylined) >= 2:
         placements = model.assign(events)

@@ -119,7 +119,10 @@ def _next_open(open_sections: tuple[int, ...], after: int | None, exclude: int |
 class ColumnModel:
     """Assigns the text lines of one document to its byline sections."""
 
-    def __init__(self, places: dict[int, str], uses_credits: bool) -> None:
+    def __init__(
+        self, places: dict[int, str], uses_credits: bool, headings: dict[int, str] | None = None
+    ) -> None:
+        self.headings = headings or {}
         counts: dict[str, int] = {}
         for place in places.values():
             if place:
@@ -152,7 +155,7 @@ class ColumnModel:
             df.update(set(_bigrams(line.text)))  # type: ignore[attr-defined]
         n = max(len(texts), 1)
         self._idf = {g: math.log(1 + n / c) for g, c in df.items()}
-        own: dict[int, list[str]] = {}
+        own: dict[int, list[str]] = {s: [h] for s, h in self.headings.items() if s in self.bylined}
         section: int | None = None
         reading = False
         previous: Line | None = None

@@ -156,17 +156,18 @@ def classify(number: int, raw: str) -> Line:
 def classify_document(text: str) -> list[Line]:
     """Every line of a document, classified.
 
-    A heading-like line that follows body text and is itself followed by another heading or a
-    byline is the cut end of a column (`工会工作要找准与党政中心工作`), not a heading: a section
+    A heading-like line between body text and a section's headline (the one heading directly
+    above a byline) is the cut end of a column (`工会工作要找准与党政中心工作`), not a heading: a section
     headline is a single line directly above its byline.
     """
     lines = [classify(number, raw) for number, raw in enumerate(text.splitlines(), start=1)]
     content = [line for line in lines if line.kind is not Kind.BLANK]
-    for before, line, after in zip(content, content[1:], content[2:]):
+    for before, line, after, then in zip(content, content[1:], content[2:], content[3:]):
         if (
             line.kind is Kind.HEADING
             and before.kind is Kind.TEXT
-            and after.kind in (Kind.HEADING, Kind.BYLINE)
+            and after.kind is Kind.HEADING
+            and then.kind is Kind.BYLINE
         ):
             lines[line.number - 1] = Line(line.number, Kind.TEXT, line.text)
     return lines
