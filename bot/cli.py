@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
                 stdout.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
             else:
                 speakers = "；".join(s.label() for s in passage.speakers) or "发言人不详"
-                stdout.write(f"[{passage.id}] {passage.document_id} §{passage.paragraph} "
+                where = f"第 {passage.line} 行" + (f"，{passage.origin}" if passage.origin else "")
+                stdout.write(f"[{passage.id}] {passage.document_id} §{passage.paragraph}（{where}）"
                              f"{passage.section} — {speakers}\n{passage.text}\n\n")
         return 0
     if command == "speakers":

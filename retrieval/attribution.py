@@ -22,6 +22,7 @@ from retrieval.names import (
     COLLECTIVE,
     Mention,
     find_titled_mentions,
+    looks_like_name,
 )
 
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
@@ -30,6 +31,11 @@ _CUE_ANYWHERE = re.compile(rf"(?:{_CUE_ALT})")
 _LIST_SEP = re.compile(r"^\s*(?:、|，|,|和|及|与|以及)?\s*$")
 _RETRO = re.compile(r"^\s*(?:这|以上|上述)(?:是|为|即是|便是)(.+?)(?:等人)?的(?:共同)?(?:学习)?(?:体会|观点|看法|心得|共识|意见|感受|认识)")
 _PRONOUN_CUE = re.compile(rf"^[“]?\s*(他|她)(?:们)?{_BRIDGE}{_ADVERBIAL}(?:{_CUE_ALT})")
+# What follows a cue when nothing is actually reported: 提出了看法和建议, 谈了自己的想法.
+_NOTHING_REPORTED = re.compile(
+    r"^(?:了|过)?(?:各自|自己|自身)?的?(?:看法|建议|意见|想法|观点|思路|体会|感受|认识|心得)"
+    r"(?:和|与|、)?(?:看法|建议|意见|想法|观点|思路|体会)?[。！!；;]?$"
+)
 _NARRATIVE_START = re.compile(
     r"^(?:讨论现场|讨论会上|讨论中|会上|会议|随着|上午|下午|昨天|今天|当天|近日|日前|此前|"
     r"参加|出席|本报讯|记者|据悉|据了解)"
@@ -61,12 +67,33 @@ def _speaker_of(mentions: list[Mention], context: Context) -> Speaker:
 
 
 def _short_mentions(sentence: str, context: Context) -> list[Mention]:
-    """Earlier-named people mentioned by name alone (`王爱民说`)."""
+    """People mentioned by name alone: earlier-named ones (`王爱民说`), or an untitled name
+    opening a clause right before a cue verb (`李明说`), which is taken only when the word is
+    rare in jieba's dictionary (so 周边表示 or 许多人认为 are not read as names)."""
     found = []
     for name in context.known:
         for match in re.finditer(re.escape(name), sentence):
             found.append(Mention(match.start(), match.end(), name, ""))
+    for match in _UNTITLED.finditer(sentence):
+        name = match.group("name")
+        if name in context.known or not looks_like_name(name):
+            continue
+        if (_dictionary_frequency(name) or 0) > 120:
+            continue
+        found.append(Mention(match.start("name"), match.end("name"), name, ""))
     return found
+
+
+_UNTITLED = re.compile(
+    rf"(?:^|[，,。；：“”\s])(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={_BRIDGE}(?:{_CUE_ALT}))"
+)
+
+
+def _dictionary_frequency(word: str) -> int | None:
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word)
 
 
 def _speaking_group(sentence: str, context: Context) -> tuple[int, int, Speaker] | None:
@@ -138,6 +165,12 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
             context.last_paragraph = paragraph
             continue
         group = _speaking_group(sentence, context)
+        if group is not None and _NOTHING_REPORTED.match(sentence[group[1]:].strip()):
+            # `…等也分别…提出了看法和建议。`: people are named, but no words of theirs are given.
+            group = None
+            current = None
+            parts.append((sentence, None))
+            continue
         if group is not None:
             start, cue_end, speaker = group
             before = sentence[:start]

@@ -74,6 +74,12 @@ _LEAD = re.compile(
 )
 _CAPTION = re.compile(r"(?:记者|通讯员|摄影|图/|图：)\s*[\u4e00-\u9fff、\s]{2,12}\s*摄\s*$|^\s*图为")
 _LABEL = re.compile(r"^[A-Z][A-Z\s]{5,}$")
+# Reporter and editor lines at the top or bottom of an article: who wrote it down, not who spoke.
+_STAFF = re.compile(
+    r"^(?:(?:本报|新华社|人民网)?(?:见习|实习|特约|首席)?记者|通讯员|实习生|责任编辑|编辑|校对|文/图|文／图|"
+    r"图/文|摄影|图|文)\s*[：:/／]?\s*[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*\s*"
+    r"(?:报道|摄|整理)?$"
+)
 _DATE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]$")
 _BOLD_AUTHORS = re.compile(
     r"^(?:\*\*\s*([\u4e00-\u9fff·][\u4e00-\u9fff·\s]{1,14}?)\s*\*\*\s*)+(?:观点|文|撰文|口述|/文)?$"
@@ -122,7 +128,7 @@ def classify(number: int, raw: str) -> Line:
             names.extend(part for part in run.split() if part)
         return Line(number, Kind.BYLINE, strip_markdown(stripped), names=tuple(names))
     text = strip_markdown(stripped)
-    if _LABEL.match(text) or _DATE.match(text):
+    if _LABEL.match(text) or _DATE.match(text) or _STAFF.match(text):
         return Line(number, Kind.LABEL, text)
     credit = _CREDIT.search(text)
     if credit and credit.start() == 0:

@@ -101,3 +101,47 @@ def test_short_mention_resolves_to_the_titled_person():
     speaker = speaker_at(passages, "要继续推进工会改革")
     assert speaker.name == "孙大伟" and speaker.title == "北城区总工会主席"
     assert name_at(passages, "创新永无止境") == "孙大伟"
+
+
+MORE = """
+本报记者 林小雨
+
+高新区总工会主席许晨,开发区总工会主席严峰,都提出要把新就业形态劳动者纳入工会。
+
+港区总工会主席金涛等也分别结合各自工作实际,对下一步工作提出了看法和建议。
+
+“我们把服务送到了工地上。”李卫东说。
+
+他说，明年还要再建十个驿站。
+"""
+
+
+def test_comma_before_a_shared_cue_makes_a_joint_speaker():
+    speaker = speaker_at(passages_of(MORE), "新就业形态劳动者纳入工会")
+    assert [m.name for m in speaker.members] == ["许晨", "严峰"]
+
+
+def test_naming_people_without_reporting_their_words_attributes_nothing():
+    assert name_at(passages_of(MORE), "提出了看法和建议") is None
+
+
+def test_untitled_name_before_a_cue_and_a_pronoun_in_the_next_paragraph():
+    passages = passages_of(MORE)
+    assert name_at(passages, "我们把服务送到了工地上") == "李卫东"
+    assert name_at(passages, "明年还要再建十个驿站") == "李卫东"
+
+
+def test_pronoun_without_a_recent_speaker_stays_unknown():
+    text = "会议强调，要抓好安全生产。\n\n会场秩序井然。\n\n他说，要落实责任。\n"
+    assert name_at(passages_of(text), "要落实责任") is None
+
+
+def test_reporter_line_is_metadata_not_a_speaker():
+    passages = passages_of(MORE)
+    assert all("林小雨" not in p.text for p in passages)
+    assert all(s.name != "林小雨" for p in passages for s in p.speakers)
+
+
+def test_common_words_before_a_cue_are_not_names():
+    text = "许多人认为，工会工作大有可为。\n"
+    assert name_at(passages_of(text), "工会工作大有可为") is None
