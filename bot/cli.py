@@ -121,4 +121,12 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
 
 def run() -> None:
     """Console-script wrapper."""
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `chuchu passages | head`: the reader left, which is fine
+        sys.stdout = None  # type: ignore[assignment]
+        status = 0
+    except KeyboardInterrupt:
+        status = 130
+    sys.exit(status)

@@ -75,6 +75,11 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                 # A bare name inside the body is a fragment of text, not an author.
                 line = Line(line.number, Kind.TEXT, line.text)
             else:
+                if sections and pending_heading:
+                    # The headline above this byline belongs to it, not to the section before.
+                    previous = sections[-1].headings
+                    for number in [n for n, h in previous.items() if h == pending_heading]:
+                        del previous[number]
                 group = [line]
                 while i + 1 < len(content) and content[i + 1].kind is Kind.BYLINE:
                     i += 1
@@ -83,10 +88,10 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                 section = _Section(len(sections), heading, _byline_speaker(group), line.number)
                 if sections and not _has_text(events, sections[-1].index):
                     # A byline with no text of its own is superseded by this one.
-                    sections.pop()
+                    superseded = sections.pop()
                     events = [e for e in events if e != ("start", len(sections))]
                     section.index = len(sections)
-                    section.heading = section.heading or heading
+                    section.heading = superseded.heading or section.heading
                 sections.append(section)
                 events.append(("start", section.index))
                 pending_heading = ""
@@ -100,7 +105,11 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                 headings_run.append(line.text)
             pending_heading = headings_run[-1]
             if sections:
-                sections[-1].headings[line.number] = pending_heading
+                current = sections[-1]
+                if current.speaker and not current.heading and not _has_text(events, current.index):
+                    current.heading = pending_heading  # headline printed under its byline
+                else:
+                    current.headings[line.number] = pending_heading
             i += 1
             continue
         headings_run = []
@@ -118,11 +127,8 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
             if not sections:
                 sections.append(_Section(0, pending_heading, None, line.number))
                 events.append(("start", 0))
-            elif pending_heading and sections[-1].speaker is None and not sections[-1].headings.get(
-                line.number
-            ):
-                sections[-1].headings[line.number] = pending_heading
             events.append(("text", line))
+            pending_heading = ""  # a headline is one only directly above its byline
             seen_text = True
         i += 1
     return sections, events
