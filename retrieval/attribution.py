@@ -36,6 +36,11 @@ _NOTHING_REPORTED = re.compile(
     r"^(?:了|过)?(?:各自|自己|自身)?的?(?:看法|建议|意见|想法|观点|思路|体会|感受|认识|心得)"
     r"(?:和|与|、)?(?:看法|建议|意见|想法|观点|思路|体会)?[。！!；;]?$"
 )
+# An interview transcript: `张三：我们将…`, `记者：…？`.
+_INTERVIEW = re.compile(r"^\s*(?P<who>[\u4e00-\u9fff]{1,4})\s*[：:]")
+_ASKERS = {"记者", "问", "主持人", "本报记者", "提问"}
+# A setting between a quote and its speaker: `“…。”在推进会上，…张小红说。`
+_SETTING = re.compile(r"^\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?\s*$")
 _NARRATIVE_START = re.compile(
     r"^(?:讨论现场|讨论会上|讨论中|会上|会议|随着|上午|下午|昨天|今天|当天|近日|日前|此前|"
     r"参加|出席|本报讯|记者|据悉|据了解)"
@@ -141,6 +146,15 @@ def _sentences(text: str) -> list[str]:
 
 def segment_reported(text: str, paragraph: int, context: Context) -> list[Segment]:
     """Split a paragraph of reported speech into segments with their speakers."""
+    interview = _INTERVIEW.match(text)
+    if interview:
+        who = interview.group("who")
+        if who in _ASKERS:
+            return [Segment(text, None)]
+        if who in context.known or (looks_like_name(who) and (_dictionary_frequency(who) or 0) <= 120):
+            speaker = context.resolve(who)
+            context.last, context.last_paragraph = speaker, paragraph
+            return [Segment(text, speaker)]
     parts: list[tuple[str, Speaker | None]] = []
     current: Speaker | None = None
     for sentence in _sentences(text):
@@ -174,7 +188,7 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
         if group is not None:
             start, cue_end, speaker = group
             before = sentence[:start]
-            if not before.strip():
+            if not before.strip() or _SETTING.match(before):
                 _claim_quote(parts, speaker)
                 if not sentence[cue_end:].strip(" 。.，,"):
                     # `“…”孙炳方补充道。`: the quote was his; this sentence only names him.

@@ -145,3 +145,34 @@ def test_reporter_line_is_metadata_not_a_speaker():
 def test_common_words_before_a_cue_are_not_names():
     text = "许多人认为，工会工作大有可为。\n"
     assert name_at(passages_of(text), "工会工作大有可为") is None
+
+
+NEWS = """职工书屋建设提速
+
+本报记者 王伟
+
+本报讯 近日，全国总工会召开职工书屋建设推进会。全总书记处书记李明在会上指出，职工书屋是服务职工的重要阵地。
+
+“我们厂的书屋有两万多册藏书。”在推进会上，来自某钢铁企业的一线工人张小红说。
+
+与会代表认为，职工书屋要与数字阅读相结合。
+
+中国劳动关系学院教授刘志远在接受记者采访时说，书屋的关键在于用起来。他建议，把书屋与技能培训结合起来。
+
+记者：书屋下一步怎么建？
+
+刘志远：要向新就业形态劳动者延伸。
+"""
+
+
+def test_a_news_article_of_a_kind_not_in_the_seeds():
+    passages = passages_of(NEWS)
+    assert name_at(passages, "职工书屋是服务职工的重要阵地") == "李明"
+    assert name_at(passages, "有两万多册藏书") == "张小红"
+    assert name_at(passages, "与数字阅读相结合") is None
+    assert name_at(passages, "书屋的关键在于用起来") == "刘志远"
+    assert name_at(passages, "把书屋与技能培训结合起来") == "刘志远"
+    assert name_at(passages, "书屋下一步怎么建") is None
+    speaker = speaker_at(passages, "向新就业形态劳动者延伸")
+    assert speaker.name == "刘志远" and speaker.title == "中国劳动关系学院教授"
+    assert "近日，全国总工会召开" in passages[0].text and name_at(passages, "近日") is None
