@@ -134,6 +134,11 @@ def _speaking_group(sentence: str, context: Context) -> tuple[int, int, Speaker]
     return None
 
 
+def _names_nobody(sentence: str) -> bool:
+    """Narrative about a group (主席们将话题落在…) or a scene: nobody's own words."""
+    return bool(COLLECTIVE.search(sentence[:20]) or _NARRATIVE_START.match(sentence))
+
+
 def _collective_cue(sentence: str) -> bool:
     """`大家认为`, `与会者一致认为`: a cue whose subject names nobody."""
     cue = _CUE_ANYWHERE.search(sentence)
@@ -165,7 +170,7 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
                 speaker = _speaker_of(people, context)
                 # Everything said since the last attributed sentence is theirs.
                 k = len(parts)
-                while k > 0 and parts[k - 1][1] is None:
+                while k > 0 and parts[k - 1][1] is None and not _names_nobody(parts[k - 1][0]):
                     k -= 1
                 parts[k:] = [(t, speaker) for t, _ in parts[k:]]
                 parts.append((sentence, None))

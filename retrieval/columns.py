@@ -183,20 +183,21 @@ class ColumnModel:
     def _topic_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
         if not getattr(self, "_profile", None):
             return 0.0
-        vector = self._line_vectors.get(line.number)
-        if vector is None:
-            vector = self._line_vectors[line.number] = self._vector(line.text)
-        sims = {
-            s: sum(w * self._profile.get(s, {}).get(g, 0.0) for g, w in vector.items())
-            for s in candidates
-        }
-        if len(sims) < 2 or section not in sims:
+        sims = self._line_sims.get(line.number)
+        if sims is None:
+            vector = self._vector(line.text)
+            sims = {
+                s: sum(w * profile.get(g, 0.0) for g, w in vector.items())
+                for s, profile in self._profile.items()
+            }
+            self._line_sims[line.number] = sims
+        among = {s: sims.get(s, 0.0) for s in candidates}
+        if len(among) < 2 or section not in among:
             return 0.0
-        ranked = sorted(sims.values(), reverse=True)
-        best = max(sims, key=sims.__getitem__)
+        ranked = sorted(among.values(), reverse=True)
         if ranked[0] - ranked[1] < TOPIC_MARGIN:
             return 0.0
-        return TOPIC_WEIGHT if best == section else -TOPIC_WEIGHT
+        return TOPIC_WEIGHT if among[section] == ranked[0] else -TOPIC_WEIGHT
 
     def _affinity(self, tail: Line | None, line: Line) -> float:
         if tail is None or tail.terminated:
@@ -205,7 +206,7 @@ class ColumnModel:
 
     def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
         """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
-        self._line_vectors: dict[int, dict[str, float]] = {}
+        self._line_sims: dict[int, dict[int, float]] = {}
         self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
         for kind, value in events:
