@@ -68,3 +68,21 @@ def test_sentence_ends_and_line_kinds():
     assert classify(1, "与会委员聚精会神。 记者周金友 摄").kind is Kind.CAPTION
     assert classify(1, "宁波市总工会党组书记、常务副主席王爱民").kind is Kind.BYLINE
     assert classify(1, "### 不忘初心").kind is Kind.HEADING
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    ["\n", "\n\n", "。", "，", "“", "”", "**", "# ", "（记者王某整理）", "市总工会主席张三", "表示",
+     "说", "工会工作要", "学习领", "会精神", "记者李四 摄", "SANGONG", "abc", "👍", "\t", "：", "等"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
+def test_any_text_chunks_without_error_and_segments_join(pieces):
+    text = "".join(pieces)
+    for passage in passages_of(text):
+        assert "".join(s.text for s in passage.segments) == passage.text
+        assert passage.text.strip()

@@ -71,3 +71,13 @@ def test_console_transcript(tmp_path):
     assert "——郑一鸣（西湖市总工会党组书记、常务副主席）" in out
     assert "《职工之家建设》" in out
     assert out.rstrip().endswith("再见！")
+
+
+def test_speakers_lists_titles_and_passage_counts(tmp_path):
+    write(tmp_path, "a.txt", CORPUS)
+    write(tmp_path, "b.txt", "东湖市总工会主席郑一鸣认为，工会要敢于担当。\n\n郑一鸣说，要办实事。\n")
+    status, out = _run(["speakers", "--json", "--documents", str(tmp_path)])
+    assert status == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows == [{"name": "郑一鸣", "titles": ["西湖市总工会党组书记、常务副主席", "东湖市总工会主席"],
+                     "passages": 3}]
