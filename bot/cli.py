@@ -43,10 +43,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    """Log to stderr through the filter that redacts anything shaped like a bot token."""
+    from bot.logging_setup import configure_logging
+
+    secrets = [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
+    configure_logging(settings.log_level, secrets=secrets)
     # Their INFO lines carry the bot token in request URLs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

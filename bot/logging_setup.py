@@ -42,9 +42,10 @@ class RedactingFilter(logging.Filter):
 
     def redact(self, text: str) -> str:
         """`text` with every token-shaped string and known secret replaced."""
+        text = TOKEN_PATTERN.sub(lambda m: f"{m.group(1)}:{REDACTED}", text)
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return TOKEN_PATTERN.sub(lambda m: f"{m.group(1)}:{REDACTED}", text)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Freeze the message now so that no handler re-renders the raw arguments.

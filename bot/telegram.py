@@ -14,8 +14,6 @@ import asyncio
 import logging
 import re
 import secrets
-from collections import OrderedDict
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -49,11 +47,14 @@ from bot import telegram_render as render
 from bot.logging_setup import protect_secret, quiet_noisy_loggers
 from bot.telegram_access import AccessPolicy, addressed, addressed_question, is_private
 from bot.telegram_network import Tuning, api_request, rate_limiter, updates_request
+from bot.telegram_state import AnswererHolder, PageStore
 from config.settings import Settings, SettingsError
 from retrieval.answer import Answerer
 from retrieval.errors import ChuchuError
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["AnswererHolder", "Tuning", "build_application", "run"]
 
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -68,43 +69,6 @@ COMMANDS = [
 ]
 ADMIN_COMMANDS = [*COMMANDS, BotCommand("reload", "重新读取文档目录（管理员）")]
 INLINE_RESULTS = 5
-
-
-class AnswererHolder:
-    """The answerer in use; `/reload` builds a new one off the event loop and swaps it in."""
-
-    def __init__(self, answerer: Answerer, build: Callable[[], Answerer]) -> None:
-        self.current = answerer
-        self._build = build
-        self._lock = asyncio.Lock()
-
-    async def reload(self) -> Answerer:
-        """Build a fresh answerer; on failure the current one stays and the error propagates."""
-        async with self._lock:  # two admins reloading at once build once each, in turn
-            fresh = await asyncio.to_thread(self._build)
-            self.current = fresh  # one assignment: a question sees the old or the new index
-            return fresh
-
-
-class PageStore:
-    """Rendered pages of recent answers, keyed by a short id that fits in callback data."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._pages: OrderedDict[str, tuple[str, ...]] = OrderedDict()
-
-    def put(self, pages: list[str]) -> str:
-        key = secrets.token_urlsafe(6)  # 8 characters; callback data stays far below 64 bytes
-        self._pages[key] = tuple(pages)
-        while len(self._pages) > self._capacity:
-            self._pages.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> tuple[str, ...] | None:
-        pages = self._pages.get(key)
-        if pages is not None:
-            self._pages.move_to_end(key)
-        return pages
 
 
 def page_keyboard(key: str, page: int, count: int) -> InlineKeyboardMarkup | None:
@@ -272,14 +236,11 @@ class TelegramBot:
         if not question:
             await self.on_help(update, context)
             return
-        typing = asyncio.create_task(self._typing(context, message.chat_id))
-        try:
-            answer = await asyncio.to_thread(
-                self.holder.current.ask, question, self.settings.top_k * self.tuning.pages
-            )
-        finally:
-            # Keep the typing task referenced until done; it never raises.
-            context.application.create_task(_await_quietly(typing))
+        # Concurrently with the search: the indicator must never delay the answer.
+        context.application.create_task(self._typing(context, message.chat_id))
+        answer = await asyncio.to_thread(
+            self.holder.current.ask, question, self.settings.top_k * self.tuning.pages
+        )
         pages = render.answer_pages(answer, self.settings.top_k)
         markup = None
         if len(pages) > 1:
@@ -360,10 +321,6 @@ class TelegramBot:
                 await context.bot.send_message(update.effective_chat.id, render.esc(text))
         except TelegramError as second:
             logger.warning("could not tell the user about the error: %s", second)
-
-
-async def _await_quietly(task: asyncio.Task[None]) -> None:
-    await task
 
 
 def _holder(settings: Settings, answerer: Answerer | AnswererHolder) -> AnswererHolder:

@@ -47,7 +47,8 @@ class Tuning:
     messages_per_second: float = 30.0  # Telegram's overall limit; 0 switches throttling off
     group_messages_per_minute: float = 20.0
     rate_limit_retries: int = 5  # how often a 429 is waited out before giving up
-    concurrent_updates: int = 64
+    concurrent_updates: int = 16  # measured: more only adds contention (benchmarks/telegram_load.py)
+    connections: int = 16  # httpcore's pool scans every connection per request: keep it small
     pages: int = 5  # pages of hits kept for the 更多结果 button
     page_cache: int = 4096  # answers whose pages are kept for paging (least recently used go)
 
@@ -145,7 +146,7 @@ def rate_limiter(tuning: Tuning) -> AnswerRateLimiter:
 def api_request(tuning: Tuning) -> RetryingRequest:
     """The request object for every call except getUpdates."""
     inner = HTTPXRequest(
-        connection_pool_size=max(64, tuning.concurrent_updates * 2),
+        connection_pool_size=tuning.connections,
         connect_timeout=tuning.connect_timeout,
         read_timeout=tuning.read_timeout,
         write_timeout=tuning.write_timeout,

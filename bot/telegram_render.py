@@ -58,8 +58,14 @@ def highlight(text: str, terms: Iterable[str]) -> str:
             if not any(s < end and start < e for s, e in spans):
                 spans.append((start, end))
             start = lowered.find(term, end)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):  # 服务 + 职工 side by side: one bold run, not two
+        if merged and merged[-1][1] == start:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
     out, last = [], 0
-    for start, end in sorted(spans):
+    for start, end in merged:
         out.append(esc(text[last:start]) + "<b>" + esc(text[start:end]) + "</b>")
         last = end
     return "".join(out) + esc(text[last:])
@@ -147,12 +153,22 @@ def hit_block(hit: Hit) -> str:
 def answer_lead(answer: Answer) -> str:
     """The line before the hits: who said it for "who", whose words for "speaker"."""
     if answer.kind == "who":
-        if answer.speaker is None:
+        speaker = answer.speaker or _only_quoted_speaker(answer)
+        if speaker is None:
             return "<b>发言人不详</b>（原文未写明是谁说的），相关原文："
-        return f"<b>{esc(answer.speaker.label())}</b> 说的："
+        return f"<b>{esc(speaker.label())}</b> 说的："
     if answer.kind == "speaker" and answer.speaker is not None:
         return f"<b>{esc(answer.speaker.label())}</b> 的发言："
     return f"关于“{esc(clip(answer.question.strip(), 60))}”，找到这些原文："
+
+
+def _only_quoted_speaker(answer: Answer) -> Speaker | None:
+    """The one speaker of the best hit's quote (when the core could not name one)."""
+    if not answer.hits:
+        return None
+    hit = answer.hits[0]
+    speakers = quote_speakers(hit.passage, (hit.snippet or hit.passage.text).strip())
+    return speakers[0] if len(speakers) == 1 else None
 
 
 def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:

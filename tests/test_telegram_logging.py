@@ -75,13 +75,14 @@ def test_filter_redacts_messages_arguments_tracebacks_and_known_secrets():
             raise RuntimeError(TOKEN)
         except RuntimeError:
             logger.exception("failed")
-        logger.warning("stack", stack_info=True, extra={"unused": TOKEN})
+        logger.warning("stack", stack_info=True)
         logger.warning("%s %s", "one")  # a malformed call is still logged, not raised
     finally:
         logger.removeHandler(handler)
     text = stream.getvalue()
     assert SECRET_PART not in text and "webhook-secret-xyz" not in text
-    assert text.count(f"123456789:{REDACTED}") == 3
+    assert text.count(f"123456789:{REDACTED}") == 2  # message and traceback
+    assert "Stack (most recent call last)" in text
     assert "%s %s" in text
 
 
