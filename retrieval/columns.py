@@ -43,6 +43,8 @@ STRONG_JOIN = 4.0  # a join gain this large is evidence on its own
 MARGIN = 2.0  # a piece whose alternative scores within this is left unknown
 TOPIC_WEIGHT = 1.5  # a line whose words are clearly those of one section
 TOPIC_MARGIN = 0.04
+COHERENCE_WEIGHT = 4.0  # a line that repeats the wording of a section's last lines continues it
+RECENT = 2
 
 _CJK_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 _CJK_HEAD = re.compile(r"^[“‘\"]?([\u4e00-\u9fff]{1,4})")
@@ -102,6 +104,7 @@ class _State:
     open: tuple[int, ...]
     closed: frozenset[int]
     tails: dict[int, Line]
+    recent: dict[int, tuple[Line, ...]]  # the last lines of each section on this path
     fresh: bool
     assign: tuple[int | None, ...]
 
@@ -207,8 +210,9 @@ class ColumnModel:
     def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
         """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
         self._line_sims: dict[int, dict[int, float]] = {}
+        self._vectors: dict[int, dict[str, float]] = {}
         self._profiles(events)
-        beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
+        beam = [_State(0.0, None, (), frozenset(), {}, {}, False, ())]
         for kind, value in events:
             if kind == "start":
                 beam = [self._start(state, int(value)) for state in beam]  # type: ignore[arg-type]
@@ -249,7 +253,7 @@ class ColumnModel:
         if section in self.bylined:
             open_sections.append(section)
         return _State(state.score, section, tuple(sorted(open_sections)), state.closed,
-                      state.tails, True, state.assign)
+                      state.tails, state.recent, True, state.assign)
 
     def _advance(self, state: _State, line: Line) -> list[_State]:
         current = state.current
@@ -274,18 +278,37 @@ class ColumnModel:
             options.append(self._put(state, line, target, switch))
         return options
 
-    @staticmethod
-    def _put(state: _State, line: Line, section: int | None, gain: float) -> _State:
+    def _put(self, state: _State, line: Line, section: int | None, gain: float) -> _State:
         tails = dict(state.tails)
+        recent = dict(state.recent)
         open_sections = state.open
         closed = state.closed
         if section is not None:
+            gain += self._coherence(line, state.recent.get(section, ()))
             tails[section] = line
+            recent[section] = (state.recent.get(section, ()) + (line,))[-RECENT:]
             if line.credit:
                 open_sections = tuple(s for s in state.open if s != section)
                 closed = closed | {section}
-        return _State(state.score + gain, section, open_sections, closed, tails, False,
+        return _State(state.score + gain, section, open_sections, closed, tails, recent, False,
                       state.assign + (section,))
+
+    def _coherence(self, line: Line, recent: tuple[Line, ...]) -> float:
+        """How much `line` shares the wording of the last lines placed in a section."""
+        if not recent:
+            return 0.0
+        vector = self._line_vector(line)
+        best = 0.0
+        for other in recent:
+            theirs = self._line_vector(other)
+            best = max(best, sum(w * theirs.get(g, 0.0) for g, w in vector.items()))
+        return COHERENCE_WEIGHT * best
+
+    def _line_vector(self, line: Line) -> dict[str, float]:
+        vector = self._vectors.get(line.number)
+        if vector is None:
+            vector = self._vectors[line.number] = self._vector(line.text)
+        return vector
 
     def _placements(self, beam: list[_State], events: list[tuple[str, object]]) -> list[Placement]:
         best = beam[0]

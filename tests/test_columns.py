@@ -73,3 +73,50 @@ def test_weak_evidence_leaves_the_speaker_unknown():
     passages = passages_of(text)
     assert name_at(passages, "统筹兼顾") is None
     assert name_at(passages, "久久为功") is None
+
+
+TWO_ROUNDS = """
+各地工会谈新年打算
+
+东阳市总工会主席周文海：**建功新时代**
+
+今年东阳工会将深入开展劳动竞赛，引导职工立足岗位建功立业。我们将组织技能比武，推动
+
+西江市总工会党组书记、常务副主席陈晓燕：**温暖进万家**
+
+今年西江工会将把困难职工帮扶作为头等大事，做到精准识别、精准帮扶。我们还要建设
+
+北岭市总工会主席吴志刚：**改革添活力**
+
+今年北岭工会将推进机关扁平化改革，让干部下沉基层。改革的重点是
+
+东阳各类企业开展岗位练兵，全年举办技能比武一百场。
+
+我们还将深化劳动竞赛，在重点工程中开展立功竞赛，带动
+
+西江职工驿站二百个，让户外劳动者有歇脚的地方。
+
+西江工会还将开展送温暖活动，覆盖全市困难职工，做到应帮尽帮，不落
+
+北岭基层工会的活力建设，推动工会干部到基层一线工作。
+
+更多职工参与技术创新，为东阳发展贡献力量。（记者甲整理）
+
+一人。（记者乙整理）
+
+北岭工会将把改革成效交给职工评判。（记者丙整理）
+"""
+
+
+def test_two_rounds_of_continuations_in_section_order():
+    passages = passages_of(TWO_ROUNDS)
+    for anchor, name in [
+        ("全年举办技能比武一百场", "周文海"), ("在重点工程中开展立功竞赛", "周文海"),
+        ("为东阳发展贡献力量", "周文海"), ("西江职工驿站二百个", "陈晓燕"),
+        ("覆盖全市困难职工", "陈晓燕"), ("北岭基层工会的活力建设", "吴志刚"),
+        ("交给职工评判", "吴志刚"),
+    ]:
+        assert name_at(passages, anchor) == name, anchor
+    # Reading order: each section's continuations follow its own text.
+    east = [p.text for p in passages if p.speakers and p.speakers[0].name == "周文海"]
+    assert east[0].startswith("今年东阳工会") and "贡献力量" in east[-1]
