@@ -39,6 +39,9 @@ _NOTHING_REPORTED = re.compile(
 # An interview transcript: `张三：我们将…`, `记者：…？`.
 _INTERVIEW = re.compile(r"^\s*(?P<who>[\u4e00-\u9fff]{1,4})\s*[：:]")
 _ASKERS = {"记者", "问", "主持人", "本报记者", "提问"}
+# Someone this module cannot name starts speaking (`习近平总书记指出，…`, `有关负责人表示：…`):
+# the sentence is not the previous speaker's.
+_OTHER_VOICE = re.compile(rf"^[^。！？“”，,]{{1,20}}?(?:{_CUE_ALT})(?:道|了)?[，,：:]")
 # A setting between a quote and its speaker: `“…。”在推进会上，…张小红说。`
 _SETTING = re.compile(r"^\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?\s*$")
 _NARRATIVE_START = re.compile(
@@ -208,7 +211,7 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
             current = speaker
             context.last, context.last_paragraph = speaker, paragraph
             continue
-        if _collective_cue(sentence) or _NARRATIVE_START.match(sentence):
+        if _collective_cue(sentence) or _NARRATIVE_START.match(sentence) or _OTHER_VOICE.match(sentence):
             current = None
             parts.append((sentence, None))
             continue

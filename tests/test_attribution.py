@@ -176,3 +176,10 @@ def test_a_news_article_of_a_kind_not_in_the_seeds():
     speaker = speaker_at(passages, "向新就业形态劳动者延伸")
     assert speaker.name == "刘志远" and speaker.title == "中国劳动关系学院教授"
     assert "近日，全国总工会召开" in passages[0].text and name_at(passages, "近日") is None
+
+
+def test_an_unresolved_voice_ends_the_previous_speakers_turn():
+    text = "市总工会主席王五表示，要办好职工食堂。习近平总书记指出，要坚持以人民为中心。\n"
+    passages = passages_of(text)
+    assert name_at(passages, "要办好职工食堂") == "王五"
+    assert name_at(passages, "要坚持以人民为中心") is None
