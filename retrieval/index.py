@@ -1,16 +1,40 @@
-"""The BM25 index over passages: one small interface, rank-bm25 behind it.
+"""The BM25 index over passages: one small interface, two engines behind it.
 
-`Index.search(tokens, k)` returns (position, score) pairs, best first. rank-bm25 is the design
-card's engine and the reference for any faster engine put behind the same interface.
+`Index.search(tokens, k)` returns (position, score) pairs, best first; `Index.idf(token)` the
+term's weight. rank-bm25 is the design card's engine and the reference; it scores every passage
+in Python, which is fine up to some ten thousand passages. bm25s precomputes every (term,
+passage) score into a sparse matrix, so a query only adds up the columns of its terms: a few
+milliseconds at a million passages. `build_index` picks one by corpus size (see
+docs/performance.md for the measurements behind the threshold).
+
+bm25s is set up to score as rank-bm25 does: its "atire" term frequency is BM25Okapi's
+`tf·(k1+1)/(tf + k1·(1-b+b·dl/avgdl))`, with the same k1 and b, and each column of its matrix
+is rescaled to rank-bm25's idf `log((N-n+0.5)/(n+0.5))`, including rank-bm25's floor (0.25 ×
+the mean idf) for a term in more than half of the passages. That floor matters here: in a
+union newspaper 工会 and 职工 are in most paragraphs. The scores then agree to float32
+precision (tests/test_index.py).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import Literal, Protocol
 
 import numpy as np
-from rank_bm25 import BM25Okapi
+
+logger = logging.getLogger(__name__)
+
+K1 = 1.5  # rank-bm25's defaults, kept on both engines
+B = 0.75
+EPSILON = 0.25
+# Below this many passages rank-bm25 answers within a few milliseconds and builds without the
+# bm25s import (0.2 s of a cold start); above it bm25s is faster (docs/performance.md).
+BM25S_FROM = 5_000
+
+EngineName = Literal["rank-bm25", "bm25s"]
 
 
 class Index(Protocol):
@@ -21,21 +45,168 @@ class Index(Protocol):
     def idf(self, token: str) -> float: ...
 
 
+def _bm25s():  # noqa: ANN202 - the module, imported late: 0.2 s that small corpora never pay
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG at import, which would print through any root
+    # handler; put it back to the default so that our entry points' logging settings apply.
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best positive scores, ties in position order (as a stable argsort would give).
+
+    On a large array a sample's k-th best score comes first: it is at most the whole array's
+    k-th best, so every passage at or above it is a candidate and none of the best is lost,
+    while the exact selection runs over a few hundred candidates instead of a million.
+    """
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    floor = 0.0
+    if len(scores) > 64 * k:
+        sample = scores[::16]
+        floor = float(np.partition(sample, len(sample) - k)[len(sample) - k])
+    candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    values = scores[candidates]
+    if len(candidates) > k:
+        threshold = np.partition(values, len(values) - k)[len(values) - k]
+        above = candidates[values > threshold]
+        tied = candidates[values == threshold][: k - len(above)]  # the first positions win
+        candidates = np.concatenate([above, tied])
+        values = scores[candidates]
+    order = candidates[np.lexsort((candidates, -values))]
+    return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+
+
 class RankBM25Index:
     """rank-bm25's BM25Okapi: scores every passage in Python; simple and exact."""
 
+    engine: EngineName = "rank-bm25"
+
     def __init__(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
+        from rank_bm25 import BM25Okapi
+
         self._size = len(corpus_tokens)
         # rank-bm25 divides by zero on an empty corpus; keep one empty document instead.
-        self._bm25 = BM25Okapi([list(t) or [""] for t in corpus_tokens] or [[""]])
+        self._bm25 = BM25Okapi([list(t) or [""] for t in corpus_tokens] or [[""]], k1=K1, b=B,
+                               epsilon=EPSILON)
+
+    def __len__(self) -> int:
+        return self._size
 
     def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        tokens = [t for t in tokens if t]  # "" stands for an empty passage, never a term
         if not tokens or self._size == 0:
             return []
-        scores = np.asarray(self._bm25.get_scores(list(tokens)))
-        k = min(k, self._size)
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        scores = np.asarray(self._bm25.get_scores(tokens))
+        return _top(scores, k)
 
     def idf(self, token: str) -> float:
         return float(self._bm25.idf.get(token, 0.0))
+
+
+class BM25sIndex:
+    """bm25s: BM25 scores precomputed into a sparse matrix; a query sums a few columns.
+
+    bm25s computes the term-frequency part as BM25Okapi does ("atire") and an idf that is
+    always positive ("lucene"); each column is then rescaled to rank-bm25's idf, floor for
+    very common terms included, so that both engines give the same scores. Saved as plain .npy
+    arrays and JSON, loaded with `mmap` so that a restart reads only the columns it touches.
+    """
+
+    engine: EngineName = "bm25s"
+
+    def __init__(self, retriever: object, size: int, idf: np.ndarray) -> None:
+        self._bm25 = retriever
+        self._size = size
+        self._vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+        self._idf = idf
+
+    @classmethod
+    def build(cls, corpus_tokens: Sequence[Sequence[str]], progress: bool = False) -> BM25sIndex:
+        """Index `corpus_tokens` (one token list per passage)."""
+        bm25s = _bm25s()
+        # As RankBM25Index: an empty passage is one empty word long (same lengths, same idf).
+        corpus = [list(t) or [""] for t in corpus_tokens] or [[""]]
+        retriever = bm25s.BM25(k1=K1, b=B, method="atire", idf_method="lucene")
+        retriever.index(corpus, show_progress=progress, leave_progress=False)
+        scores = retriever.scores
+        df = np.diff(np.asarray(scores["indptr"])).astype(np.float64)
+        n = len(corpus)
+        lucene = np.log1p((n - df + 0.5) / (df + 0.5))
+        idf = np.log(n - df + 0.5) - np.log(df + 0.5)  # rank-bm25's, then its floor
+        idf = np.where(idf < 0, EPSILON * idf.mean() if len(idf) else 0.0, idf)
+        scale = (idf / lucene).astype(scores["data"].dtype)
+        scores["data"] *= np.repeat(scale, np.diff(scores["indptr"]))
+        return cls(retriever, len(corpus_tokens), idf)
+
+    def save(self, folder: Path) -> None:
+        """Write the index's arrays and vocabulary into `folder`."""
+        self._bm25.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+        np.save(folder / "idf.npy", self._idf)
+        (folder / "size.json").write_text(json.dumps({"size": self._size}))
+
+    @classmethod
+    def load(cls, folder: Path, mmap: bool = True) -> BM25sIndex:
+        """Read an index written by `save`; raises ValueError when its arrays do not agree."""
+        bm25s = _bm25s()
+        retriever = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False)
+        size = int(json.loads((folder / "size.json").read_text())["size"])
+        idf = np.load(folder / "idf.npy", mmap_mode="r" if mmap else None)
+        scores = retriever.scores
+        indptr, indices, data = scores["indptr"], scores["indices"], scores["data"]
+        columns = max((i for t, i in retriever.vocab_dict.items() if t), default=-1) + 1
+        if len(indptr) - 1 < columns or len(idf) != len(indptr) - 1 \
+                or int(indptr[-1]) != len(indices) or len(indices) != len(data) \
+                or scores["num_docs"] != max(size, 1):
+            raise ValueError(f"bm25s arrays in {folder} do not agree with each other")
+        return cls(retriever, size, idf)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+        ids = [self._vocab[t] for t in tokens if t and t in self._vocab]
+        if not ids or self._size == 0:
+            return []
+        return _top(self.scores(ids)[: self._size], k)
+
+    def scores(self, ids: Sequence[int]) -> np.ndarray:
+        """Every passage's score for the term ids `ids`: the sum of their matrix columns.
+
+        bm25s adds columns up with `np.add.at`, which is slow on long columns; `np.bincount`
+        gives the same sums three to four times faster (60 against 220 ms for a question
+        touching 3.4 million postings). The BM25 arithmetic stays bm25s's own; the tests
+        compare this with bm25s's `get_scores_from_ids`.
+        """
+        matrix = self._bm25.scores  # type: ignore[attr-defined]
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        columns = [slice(int(indptr[i]), int(indptr[i + 1])) for i in ids]
+        if len(columns) == 1:
+            rows, weights = indices[columns[0]], data[columns[0]]
+        else:
+            rows = np.concatenate([indices[c] for c in columns])
+            weights = np.concatenate([data[c] for c in columns])
+        return np.bincount(rows, weights=weights, minlength=matrix["num_docs"])
+
+    def idf(self, token: str) -> float:
+        """rank-bm25's idf for `token` (with its floor for very common terms)."""
+        token_id = self._vocab.get(token) if token else None
+        if token_id is None or token_id >= len(self._idf):
+            return 0.0
+        return float(self._idf[token_id])
+
+
+def build_index(
+    corpus_tokens: Sequence[Sequence[str]],
+    engine: EngineName | None = None,
+    progress: bool = False,
+) -> RankBM25Index | BM25sIndex:
+    """The index for `corpus_tokens`: rank-bm25 for small corpora, bm25s for large ones."""
+    if engine is None:
+        engine = "bm25s" if len(corpus_tokens) >= BM25S_FROM else "rank-bm25"
+    if engine == "bm25s":
+        return BM25sIndex.build(corpus_tokens, progress=progress)
+    return RankBM25Index(corpus_tokens)

@@ -1,0 +1,205 @@
+"""The persisted index: reused when nothing changed, rebuilt when damaged, updated piecewise.
+
+Each test writes a small corpus of its own into tmp_path and keeps its cache there too.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from config.settings import load_settings
+from retrieval.answer import Answerer
+from retrieval.index import BM25sIndex
+from retrieval.store import IndexStore
+from retrieval.tokenize import Tokenizer
+from tests.helpers import write
+
+DOC_A = """# 职工之家建设
+
+西湖市总工会党组书记、常务副主席郑一鸣表示，今年将新建职工之家五十个，让职工下班有去处。
+
+大家认为，职工之家要办在职工身边。
+"""
+DOC_B = """# 劳模工匠
+
+东山区总工会主席王小红说，劳模工匠创新工作室今年新增二十家，带动技能人才成长。
+
+工匠们认为，创新工作室让技能传承有了平台。
+"""
+DOC_C = """# 农民工工资
+
+南湖县总工会副主席李大同指出，农民工工资专项检查将覆盖全部在建项目，欠薪问题零容忍。
+"""
+
+
+def _corpus(folder: Path) -> Path:
+    write(folder, "a.txt", DOC_A)
+    write(folder, "b.txt", DOC_B)
+    return folder
+
+
+def _store(tmp_path: Path) -> IndexStore:
+    return IndexStore(tmp_path / "cache", progress=False)
+
+
+def _build(docs: Path, cache: Path) -> Answerer:
+    return Answerer.build(load_settings(documents_dir=docs, cache_dir=cache))
+
+
+def _texts(answer) -> list[str]:
+    return [hit.passage.id for hit in answer.hits]
+
+
+def test_unchanged_corpus_is_read_from_the_cache(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    first = _store(tmp_path)
+    corpus = first.corpus(docs)
+    assert first.stats["documents_cut"] == 2
+    again = _store(tmp_path)
+    cached = again.corpus(docs)
+    assert again.stats == {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
+    assert cached.passages == corpus.passages and cached.documents == corpus.documents
+
+
+def test_answers_with_the_cache_equal_answers_without(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    plain = Answerer.from_passages(*_plain(docs))
+    for _ in range(2):  # built, then read back
+        cached = _build(docs, tmp_path / "cache")
+        for question in ("新建多少个职工之家？", "劳模工匠创新工作室", "王小红说了什么"):
+            assert _texts(cached.ask(question)) == _texts(plain.ask(question))
+
+
+def _plain(docs: Path):
+    from retrieval.chunking import chunk_document
+    from retrieval.loading import load_documents
+
+    documents = list(load_documents(docs))
+    return [p for d in documents for p in chunk_document(d)], documents
+
+
+def test_bm25s_index_is_persisted_and_reused(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    corpus = store.corpus(docs)
+    tokenizer = Tokenizer(["郑一鸣", "王小红"])
+    tokens, index = store.prepare(tokenizer, corpus.passages, engine="bm25s")
+    assert isinstance(index, BM25sIndex) and store.stats["index_built"] == 1
+    again = _store(tmp_path)
+    again.corpus(docs)
+    tokens2, index2 = again.prepare(Tokenizer(["郑一鸣", "王小红"]), corpus.passages, engine="bm25s")
+    assert again.stats["index_built"] == 0 and tokens2 == tokens
+    query = tokenizer.tokens("职工之家")
+    assert index2.search(query, 3) == index.search(query, 3)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete_manifest", "other_size"])
+def test_damaged_index_is_detected_and_rebuilt(tmp_path, caplog, damage):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    corpus = store.corpus(docs)
+    _, index = store.prepare(Tokenizer(), corpus.passages, engine="bm25s")
+    folder = next((store.root / "index").iterdir())
+    data = folder / "data.csc.index.npy"
+    if damage == "flip":
+        raw = bytearray(data.read_bytes())
+        raw[-3] ^= 0xFF
+        data.write_bytes(bytes(raw))
+    elif damage == "truncate":
+        data.write_bytes(data.read_bytes()[:-8])
+    elif damage == "delete_manifest":
+        (folder / "manifest.json").unlink()
+    else:
+        manifest = folder / "manifest.json"
+        manifest.write_text(manifest.read_text().replace('"size": ', '"size": 1'))
+    again = _store(tmp_path)
+    again.corpus(docs)
+    with caplog.at_level(logging.WARNING):
+        _, rebuilt = again.prepare(Tokenizer(), corpus.passages, engine="bm25s")
+    assert again.stats["index_built"] == 1
+    if damage != "delete_manifest":
+        assert "rebuilding" in caplog.text
+    query = Tokenizer().tokens("职工之家")
+    assert rebuilt.search(query, 3) == index.search(query, 3)
+
+
+def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    corpus = store.corpus(docs)
+    tokens, _ = store.prepare(Tokenizer(), corpus.passages)
+    for kind in ("passages", "tokens"):
+        for entry in (store.root / kind).iterdir():
+            raw = bytearray(entry.read_bytes())
+            raw[len(raw) // 2] ^= 0x55
+            entry.write_bytes(bytes(raw))
+    again = _store(tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert again.corpus(docs).passages == corpus.passages
+        assert again.prepare(Tokenizer(), corpus.passages)[0] == tokens
+    assert again.stats["documents_cut"] == 2 and again.stats["rebuilt"] == 4
+    assert "damaged" in caplog.text
+
+
+def test_only_changed_added_or_removed_documents_are_redone(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    _store(tmp_path).corpus(docs)
+
+    write(docs, "b.txt", DOC_B.replace("二十家", "三十家"))
+    write(docs, "c.txt", DOC_C)
+    changed = _store(tmp_path)
+    corpus = changed.corpus(docs)
+    assert changed.stats["documents_cut"] == 2  # b changed, c added; a reused
+    assert any("三十家" in p.text for p in corpus.passages)
+
+    (docs / "a.txt").unlink()
+    removed = _store(tmp_path)
+    corpus = removed.corpus(docs)
+    assert removed.stats["documents_cut"] == 0
+    assert {p.document_id for p in corpus.passages} == {"b.txt", "c.txt"}
+    assert len(list((removed.root / "passages").iterdir())) == 2  # a's entry is gone
+
+
+def test_terms_are_cut_again_only_for_changed_documents(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    store.prepare(Tokenizer(), store.corpus(docs).passages)
+    write(docs, "c.txt", DOC_C)
+    again = _store(tmp_path)
+    passages = again.corpus(docs).passages
+    cut: list[str] = []
+
+    class Counting(Tokenizer):
+        def tokens(self, text, hmm=None):
+            cut.append(text)
+            return super().tokens(text)
+
+    again.prepare(Counting(), passages)
+    assert cut and all("农民工" in text for text in cut)
+
+
+def test_another_tokenizer_gets_its_own_terms(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    passages = store.corpus(docs).passages
+    plain, _ = store.prepare(Tokenizer(), passages)
+    named, _ = store.prepare(Tokenizer(["常务副主席郑一鸣"]), passages)
+    assert plain != named
+    assert any("常务副主席郑一鸣" in terms for terms in named)
+
+
+
+def test_cutting_on_several_processes_gives_the_same_terms(tmp_path, monkeypatch):
+    import retrieval.store as store_module
+
+    docs = _corpus(tmp_path / "docs")
+    write(docs, "c.txt", DOC_C)
+    passages = _store(tmp_path).corpus(docs).passages
+    alone, _ = IndexStore(tmp_path / "one", progress=False, workers=1).prepare(Tokenizer(), passages)
+    monkeypatch.setattr(store_module, "PARALLEL_FROM", 1)
+    together, _ = IndexStore(tmp_path / "two", progress=False, workers=2).prepare(
+        Tokenizer(), passages)
+    assert together == alone
