@@ -1,27 +1,52 @@
-"""Plain-text rendering of an `Answer` for people (the console; Telegram renders HTML itself)."""
+"""Plain-text rendering of an `Answer` for people (the console; Telegram renders HTML itself).
+
+A hit shows the sentence or two that answer, with the question's words marked 【like this】,
+who says them, and where the paragraph stands; `render_answer(..., full=True)` shows the whole
+paragraphs instead (the console's `全文`).
+"""
 
 from __future__ import annotations
 
-from retrieval.models import Answer, Hit, Passage
+from collections.abc import Iterable
+
+from retrieval.models import Answer, Hit, Passage, Speaker
+from retrieval.tokenize import normalize_aligned
 
 ELLIPSIS = "…"
 
 
-def mark(text: str, terms: tuple[str, ...], left: str = "【", right: str = "】") -> str:
-    """`text` with each occurrence of the matched `terms` wrapped in markers."""
-    if not terms:
+def mark(text: str, terms: Iterable[str], left: str = "【", right: str = "】") -> str:
+    """`text` with each occurrence of the matched `terms` wrapped in markers.
+
+    Terms are normalised words (simplified, half-width, lower case); they are found in the
+    normalised text and the markers placed around the corresponding original characters.
+    """
+    # Single characters (家, 会) marked everywhere would hide the words that matter.
+    wanted = sorted(
+        {t for t in terms if len(t.strip()) >= 2 or (t.strip() and t.isascii())}, key=len, reverse=True
+    )
+    if not wanted or not text:
         return text
+    normal, origin = normalize_aligned(text)
+    taken = [False] * len(normal)
     spans: list[tuple[int, int]] = []
-    lowered = text.lower()
-    for term in sorted(set(terms), key=len, reverse=True):
-        start = lowered.find(term)
+    for term in wanted:
+        start = normal.find(term)
         while start >= 0:
             end = start + len(term)
-            if not any(s < end and start < e for s, e in spans):
-                spans.append((start, end))
-            start = lowered.find(term, end)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                spans.append((origin[start], origin[end - 1] + 1))
+            start = normal.find(term, end)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # adjacent words read as one marked phrase
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
     out, last = [], 0
-    for start, end in sorted(spans):
+    for start, end in merged:
         out.append(text[last:start] + left + text[start:end] + right)
         last = end
     return "".join(out) + text[last:]
@@ -39,21 +64,43 @@ def source_line(passage: Passage) -> str:
     return line
 
 
-def speaker_line(hit: Hit) -> str:
-    speakers = hit.passage.speakers
+def quoted_speakers(passage: Passage, quote: str) -> tuple[Speaker, ...]:
+    """The speakers of the segments that overlap `quote` (all of the passage's if not found)."""
+    start = passage.text.find(quote)
+    if start < 0:
+        return passage.speakers
+    end = start + len(quote)
+    found: dict[Speaker, None] = {}
+    position = 0
+    for segment in passage.segments:
+        seg_end = position + len(segment.text)
+        if segment.speaker is not None and position < end and start < seg_end:
+            found.setdefault(segment.speaker, None)
+        position = seg_end
+    return tuple(found)
+
+
+def speaker_line(hit: Hit, full: bool = False) -> str:
+    """`——郑荣胜（…主席）` for the quoted sentences, or `——发言人不详`."""
+    quote = hit.passage.text if full else (hit.snippet or hit.passage.text).strip()
+    speakers = quoted_speakers(hit.passage, quote)
     if not speakers:
         return "——发言人不详"
     return "——" + "；".join(s.label() for s in speakers)
 
 
 def render_hit(hit: Hit, full: bool = False) -> str:
-    quote = hit.passage.text if full else hit.snippet or hit.passage.text
-    if not full and quote != hit.passage.text:
-        quote = ELLIPSIS + quote.strip() + ELLIPSIS
+    """One quoted hit: the marked quote, who says it, and where it stands."""
+    quote = hit.passage.text if full else (hit.snippet or hit.passage.text).strip()
+    shown = mark(quote, hit.terms)
+    if not full and quote != hit.passage.text.strip():
+        head = "" if hit.passage.text.startswith(quote) else ELLIPSIS
+        tail = "" if hit.passage.text.rstrip().endswith(quote) else ELLIPSIS
+        shown = head + shown + tail
     return "\n".join(
         [
-            f"{hit.rank}. 「{mark(quote, hit.terms)}」",
-            f"   {speaker_line(hit)}",
+            f"{hit.rank}. 「{shown}」",
+            f"   {speaker_line(hit, full)}",
             f"   {source_line(hit.passage)}  [{hit.passage.id}]",
         ]
     )
@@ -61,8 +108,8 @@ def render_hit(hit: Hit, full: bool = False) -> str:
 
 def render_answer(answer: Answer, full: bool = False) -> str:
     """The whole answer as text: a lead line where useful, then each quoted hit."""
-    if answer.kind in ("not_found", "invalid"):
-        return answer.note
+    if answer.kind in ("not_found", "invalid") or not answer.hits:
+        return answer.note or "没有找到相关内容。"
     lines = []
     if answer.kind == "who":
         lead = answer.speaker.label() if answer.speaker else "发言人不详（原文未写明是谁说的）"
@@ -70,4 +117,6 @@ def render_answer(answer: Answer, full: bool = False) -> str:
     elif answer.kind == "speaker" and answer.speaker:
         lines.append(f"{answer.speaker.label()} 的发言：")
     lines.extend(render_hit(hit, full) for hit in answer.hits)
+    if not full and any(hit.snippet and hit.snippet != hit.passage.text for hit in answer.hits):
+        lines.append("（输入“全文”查看完整段落）")
     return "\n\n".join(lines)

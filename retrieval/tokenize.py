@@ -2,8 +2,11 @@
 
 One `Tokenizer` serves passages and questions alike, so both are cut the same way: Unicode
 normalisation (full-width to half-width), traditional to simplified characters (OpenCC), lower
-case, jieba's search-engine cut with the corpus's own terms added, and stop words and
-punctuation dropped.
+case, jieba's cut with the corpus's own terms added, and stop words and punctuation dropped.
+Latin words and numbers inside Chinese text (`G20峰会`, `85%`) stay whole.
+
+Place names are also indexed by their stem (`柯桥区` as `柯桥区` and `柯桥`), because people drop
+the administrative suffix when they ask (`柯桥的…`) and jieba keeps `柯桥区` as one word.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import jieba
-
+from retrieval.segmenter import Segmenter
 from retrieval.vocabulary import STOP_WORDS
 
 logger = logging.getLogger(__name__)
-jieba.setLogLevel(logging.WARNING)
 
-_WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,})(?:省|市|县|区|镇|乡)$")
+# An enumeration of words that share their last character: `学习型、创新型、…、和谐型`.
+_ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(.)[、，,和与及]){1,9}[\u4e00-\u9fff]{1,5}?\1")
+_NUMERALS = "一二三四五六七八九十"
+# jieba cuts mixed text at script changes; keep `g20`, `5·1`, `85%` together as written.
+_LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.+%·\-]*[a-z0-9%]|[a-z0-9]")
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +42,22 @@ def _converter() -> object | None:
     return opencc.OpenCC("t2s")
 
 
+def abbreviations(text: str) -> list[str]:
+    """Numeric abbreviations (`六型`, `三性`, `四化`) of the enumerations in normalised `text`.
+
+    Party and union writing names a list by its length and shared last character: `三性` is
+    政治性、先进性、群众性. Indexing the abbreviation with the list lets `哪“六型”工会` find
+    the paragraph that spells the six out.
+    """
+    found = []
+    for match in _ENUMERATION.finditer(text):
+        suffix = match.group(1)
+        items = [item for item in re.split(r"[、，,和与及]", match.group()) if item.endswith(suffix)]
+        if 2 <= len(items) <= len(_NUMERALS) and suffix not in "的了和与及":
+            found.append(_NUMERALS[len(items) - 1] + suffix)
+    return found
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lower case."""
     text = unicodedata.normalize("NFKC", text)
@@ -43,26 +67,92 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
-class Tokenizer:
-    """jieba with a user dictionary of corpus terms and a stop-word list."""
+def normalize_aligned(text: str) -> tuple[str, list[int]]:
+    """`normalize(text)` and, for each of its characters, the index of the source character.
 
-    def __init__(self, user_words: Iterable[str] = (), stop_words: frozenset[str] = STOP_WORDS):
-        self._jieba = jieba.Tokenizer()
+    Used to mark matched words in the original text: NFKC may change lengths (`㈠` → `(一)`).
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char)
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    joined = "".join(out)
+    converter = _converter()
+    if converter is not None:
+        converted = converter.convert(joined)  # type: ignore[attr-defined]
+        if len(converted) == len(joined):  # t2s is character for character for nearly all text
+            joined = converted
+    return joined.lower(), origin
+
+
+class Tokenizer:
+    """jieba with a user dictionary of corpus terms and a stop-word list.
+
+    Args:
+        user_words: corpus terms kept as whole words (names, quoted terms, places).
+        stop_words: words that say how a question is asked, not what it is about.
+        search_mode: also emit the shorter words inside long ones (jieba's search cut).
+        hmm: let jieba guess unknown words from character statistics.
+    """
+
+    def __init__(
+        self,
+        user_words: Iterable[str] = (),
+        stop_words: frozenset[str] = STOP_WORDS,
+        search_mode: bool = True,
+        hmm: bool = True,
+    ):
+        self._jieba = Segmenter()  # jieba's cut, on rjieba when installed
         self._jieba.initialize()
-        self.user_words = sorted({normalize(w) for w in user_words if w.strip()})
+        self.user_words = sorted({normalize(w).strip() for w in user_words if w.strip()})
         for word in self.user_words:
             self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word, tune=False), 1000))
         self.stop_words = stop_words
+        self.search_mode = search_mode
+        self.hmm = hmm
+
+    def _cut(self, text: str, hmm: bool) -> Iterator[str]:
+        """Words of already normalised text, Latin runs kept whole."""
+        position = 0
+        for match in _LATIN_RUN.finditer(text):
+            yield from self._cut_han(text[position:match.start()], hmm)
+            yield match.group()
+            position = match.end()
+        yield from self._cut_han(text[position:], hmm)
+
+    def _cut_han(self, text: str, hmm: bool) -> Iterator[str]:
+        if not text.strip():
+            return
+        if self.search_mode:
+            yield from self._jieba.cut_for_search(text, HMM=hmm)
+        else:
+            yield from self._jieba.cut(text, HMM=hmm)
 
     def words(self, text: str) -> list[str]:
         """All words of `text` in order, stop words included (for highlighting)."""
         return [w for w in self._jieba.cut(normalize(text), HMM=True) if _WORD.search(w)]
 
-    def tokens(self, text: str) -> list[str]:
-        """Index terms of `text`: search-mode cut, without stop words and punctuation."""
+    def tokens(self, text: str, hmm: bool | None = None) -> list[str]:
+        """Index terms of `text`: without stop words and punctuation, place stems added.
+
+        `hmm=False` cuts by the dictionary alone, to re-cut a word jieba guessed wrongly.
+        """
         out = []
-        for word in self._jieba.cut_for_search(normalize(text), HMM=True):
+        text = normalize(text)
+        for word in self._cut(text, self.hmm if hmm is None else hmm):
             word = word.strip()
-            if word and _WORD.search(word) and word not in self.stop_words:
-                out.append(word)
+            if not word or not _WORD.search(word) or word in self.stop_words:
+                continue
+            out.append(word)
+            place = _PLACE.match(word)
+            if place and place.group(1) not in self.stop_words:
+                out.append(place.group(1))
+        out.extend(abbreviations(text))
         return out
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` holds a Chinese character."""
+    return bool(_HAN.search(text))

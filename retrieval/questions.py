@@ -1,0 +1,72 @@
+"""Reading a question: cleaning what people type, and telling what kind of answer it wants.
+
+Three kinds: `who` (谁提出了…, …是谁说的, 谁认为…) wants the speaker first; `speaker`
+(郑荣胜说了什么, 吕文明有哪些观点, 沈利农怎么看…) wants one person's words only, the person
+being one of the index's own speakers; `plain` wants the passages that hold the content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from retrieval.models import Speaker
+from retrieval.tokenize import normalize
+
+MAX_QUESTION = 500  # characters of a question that are read; the rest is ignored
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_MARKDOWN = re.compile(r"[*_`#>\[\]|~]|\]\([^)]{0,200}\)")
+_URL = re.compile(r"https?://\S+")
+_WHO = re.compile(r"谁|哪位|哪些人|什么人|哪个人|何人|哪一位")
+# Cues that a question asks for a person's words, not about the person.
+_SPEECH = re.compile(
+    r"说|讲|谈|观点|看法|认为|主张|提出|提到|建议|表示|强调|指出|发言|讲话|怎么看|如何看|想法|意见|"
+    r"介绍|呼吁|倡导|体会"
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks: its kind, the speaker it names, and the words to search for."""
+
+    kind: Literal["who", "speaker", "plain"]
+    text: str  # the cleaned question
+    topic: str  # what to search for (for a speaker question: without the name and the cue)
+    speaker: Speaker | None = None
+
+
+def clean_question(text: str) -> str:
+    """The question without control characters, markup, links and excess length or whitespace."""
+    text = _CONTROL.sub(" ", text or "")[:MAX_QUESTION]
+    text = _URL.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _MARKDOWN.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_question(question: str, speakers: Mapping[str, Speaker]) -> Intent:
+    """The intent of `question`; `speakers` maps normalised names to the index's speakers."""
+    text = clean_question(question)
+    normal = normalize(text)
+    if _WHO.search(normal):
+        return Intent("who", text, text)
+    name = _named_speaker(normal, speakers)
+    if name is None:
+        return Intent("plain", text, text)
+    rest = normal.replace(name, " ")
+    asks_for_words = _SPEECH.search(rest) is not None
+    content = re.sub(r"[\W_]+", "", _SPEECH.sub("", rest))
+    if not asks_for_words and content:
+        return Intent("plain", text, text)  # the name is part of the content (`郑荣胜的职务`)
+    topic = _SPEECH.sub(" ", rest)
+    return Intent("speaker", text, topic, speakers[name])
+
+
+def _named_speaker(normal: str, speakers: Mapping[str, Speaker]) -> str | None:
+    """The longest known speaker name in the (normalised) question."""
+    found = [name for name in speakers if len(name) >= 2 and name in normal]
+    return max(found, key=len) if found else None

@@ -1,0 +1,42 @@
+"""Tokenization: questions and passages cut alike, normalised, with the corpus's own words."""
+
+from __future__ import annotations
+
+from retrieval.tokenize import Tokenizer, abbreviations, normalize, normalize_aligned
+
+
+def test_normalize_folds_width_traditional_and_case():
+    assert normalize("ＧＤＰ與勞動關係") == "gdp与劳动关系"
+
+
+def test_normalize_aligned_maps_back_to_source_characters():
+    text, origin = normalize_aligned("Ａ㈠勞")
+    assert text == "a(一)劳"
+    assert [origin[i] for i in range(len(text))] == [0, 1, 1, 1, 2]
+
+
+def test_question_and_passage_share_terms_whatever_the_script():
+    tokenizer = Tokenizer(["暖心驿站"])
+    passage = set(tokenizer.tokens("工会要打造“暖心驿站”，为快递员提供歇脚的地方。"))
+    question = tokenizer.tokens("暖心驛站是什麼？")
+    assert "暖心驿站" in question and set(question) <= passage
+
+
+def test_stop_words_and_punctuation_are_dropped():
+    assert Tokenizer().tokens("请问，是谁说的？！") == []
+
+
+def test_latin_and_numbers_stay_whole_in_chinese_text():
+    tokens = Tokenizer().tokens("服务保障G20峰会，85%的经费留在基层")
+    assert "g20" in tokens and "85%" in tokens
+
+
+def test_place_names_are_also_indexed_by_their_stem():
+    tokens = Tokenizer(["柯桥区"]).tokens("柯桥区总工会")
+    assert "柯桥区" in tokens and "柯桥" in tokens
+
+
+def test_enumerations_are_indexed_by_their_numeric_abbreviation():
+    assert abbreviations("打造“学习型、创新型、服务型”工会") == ["三型"]
+    assert abbreviations("机关化、行政化、贵族化、娱乐化") == ["四化"]
+    assert abbreviations("我和你") == []
