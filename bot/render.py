@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from retrieval.models import Answer, Hit, Passage, Speaker
+from retrieval.models import Answer, Hit, Passage
 from retrieval.tokenize import normalize_aligned
 
 ELLIPSIS = "…"
@@ -64,26 +64,10 @@ def source_line(passage: Passage) -> str:
     return line
 
 
-def quoted_speakers(passage: Passage, quote: str) -> tuple[Speaker, ...]:
-    """The speakers of the segments that overlap `quote` (all of the passage's if not found)."""
-    start = passage.text.find(quote)
-    if start < 0:
-        return passage.speakers
-    end = start + len(quote)
-    found: dict[Speaker, None] = {}
-    position = 0
-    for segment in passage.segments:
-        seg_end = position + len(segment.text)
-        if segment.speaker is not None and position < end and start < seg_end:
-            found.setdefault(segment.speaker, None)
-        position = seg_end
-    return tuple(found)
-
-
 def speaker_line(hit: Hit, full: bool = False) -> str:
     """`——郑荣胜（…主席）` for the quoted sentences, or `——发言人不详`."""
     quote = hit.passage.text if full else (hit.snippet or hit.passage.text).strip()
-    speakers = quoted_speakers(hit.passage, quote)
+    speakers = hit.passage.speakers_in(quote)
     if not speakers:
         return "——发言人不详"
     return "——" + "；".join(s.label() for s in speakers)

@@ -284,7 +284,7 @@ class TelegramBot:
         results = []
         for hit in answer.hits:
             lead = render.answer_lead(answer)
-            speakers = render.quote_speakers(hit.passage, hit.snippet or hit.passage.text)
+            speakers = hit.passage.speakers_in(hit.snippet or hit.passage.text)
             title = "；".join(s.label() for s in speakers) or hit.passage.document_title
             results.append(InlineQueryResultArticle(
                 id=f"{hit.passage.id}.{hit.rank}"[:64],

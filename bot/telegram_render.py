@@ -106,23 +106,6 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
-def quote_speakers(passage: Passage, quote: str) -> tuple[Speaker, ...]:
-    """Speakers of the segments the quoted text overlaps, else of the whole passage."""
-    start = passage.text.find(quote)
-    if start >= 0:
-        end = start + len(quote)
-        found: dict[Speaker, None] = {}
-        position = 0
-        for segment in passage.segments:
-            seg_end = position + len(segment.text)
-            if segment.speaker is not None and position < end and start < seg_end:
-                found.setdefault(segment.speaker, None)
-            position = seg_end
-        if found:
-            return tuple(found)
-    return passage.speakers
-
-
 def speaker_html(speakers: Sequence[Speaker]) -> str:
     if not speakers:
         return "—— 发言人不详"
@@ -133,7 +116,7 @@ def hit_block(hit: Hit) -> str:
     """One hit: the quote, who said it, where it stands, and how to read the whole paragraph."""
     passage = hit.passage
     quote = (hit.snippet or passage.text).strip()
-    speakers = quote_speakers(passage, quote)
+    speakers = passage.speakers_in(quote)
     shown = clip(quote)
     if shown != passage.text:
         if passage.text.find(quote) > 0:
@@ -167,7 +150,7 @@ def _only_quoted_speaker(answer: Answer) -> Speaker | None:
     if not answer.hits:
         return None
     hit = answer.hits[0]
-    speakers = quote_speakers(hit.passage, (hit.snippet or hit.passage.text).strip())
+    speakers = hit.passage.speakers_in((hit.snippet or hit.passage.text).strip())
     return speakers[0] if len(speakers) == 1 else None
 
 

@@ -89,6 +89,24 @@ class Passage:
                 seen.setdefault(segment.speaker, None)
         return tuple(seen)
 
+    def speakers_in(self, quote: str) -> tuple[Speaker, ...]:
+        """Speakers of the segments that `quote` overlaps: none for narrative.
+
+        When `quote` is not found in the text, every speaker of the passage.
+        """
+        start = self.text.find(quote)
+        if start < 0:
+            return self.speakers
+        end = start + len(quote)
+        found: dict[Speaker, None] = {}
+        position = 0
+        for segment in self.segments:
+            segment_end = position + len(segment.text)
+            if segment.speaker is not None and position < end and start < segment_end:
+                found.setdefault(segment.speaker, None)
+            position = segment_end
+        return tuple(found)
+
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "id": self.id,

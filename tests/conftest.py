@@ -19,3 +19,28 @@ def seeds_dir() -> Path:
 def _private_cache(tmp_path, monkeypatch):
     """Every test gets its own index cache, never the repository's `.cache/`."""
     monkeypatch.setenv("CHUCHU_CACHE_DIR", str(tmp_path / "chuchu-cache"))
+
+
+# -- the Telegram tests' corpus, answerer and fake Bot API server ---------------------------
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from fake_bot_api import write_corpus
+
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def answerer(corpus: Path):
+    from config.settings import load_settings
+    from retrieval.answer import Answerer
+
+    return Answerer.build(load_settings(documents_dir=corpus, cache_dir=corpus.parent / "cache"))
+
+
+@pytest.fixture
+async def server():
+    from fake_bot_api import FakeBotApi
+
+    fake = await FakeBotApi().start()
+    yield fake
+    await fake.stop()

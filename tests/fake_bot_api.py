@@ -24,14 +24,15 @@ import itertools
 import json
 import re
 import time
-from pathlib import Path
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
 
 TOKEN = "123456789:AAHfakeFAKEfake_fake-FAKEfakeFAKEfake0"
 BOT_ID = 123456789

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from bot.telegram import AnswererHolder
 from bot.telegram_network import Tuning
@@ -20,23 +19,6 @@ from retrieval.answer import Answerer
 FAST = Tuning(connect_timeout=1, read_timeout=1, write_timeout=1, pool_timeout=1, backoff=0.05)
 ADMIN = 77
 GROUP = -1001
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_corpus(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture(scope="session")
-def answerer(corpus: Path) -> Answerer:
-    return Answerer.build(load_settings(documents_dir=corpus, cache_dir=corpus.parent / "cache"))
-
-
-@pytest.fixture
-async def server():
-    fake = await FakeBotApi().start()
-    yield fake
-    await fake.stop()
 
 
 def settings_for(server: FakeBotApi, documents: Path, **extra: object):

@@ -12,30 +12,12 @@ import pytest
 
 from bot.telegram_network import Tuning
 from config.settings import load_settings
-from fake_bot_api import TOKEN, FakeBotApi, running_bot, write_corpus
-from retrieval.answer import Answerer
+from fake_bot_api import TOKEN, FakeBotApi, running_bot
 
 # Read time-out 1 s; stalls last 1.3 s, just past it.
 FAST = Tuning(connect_timeout=1, read_timeout=1, write_timeout=1, pool_timeout=1, backoff=0.05,
               attempts=6)
 STALL = 1.3
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_corpus(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture(scope="session")
-def answerer(corpus: Path) -> Answerer:
-    return Answerer.build(load_settings(documents_dir=corpus, cache_dir=corpus.parent / "cache"))
-
-
-@pytest.fixture
-async def server():
-    fake = await FakeBotApi().start()
-    yield fake
-    await fake.stop()
 
 
 def settings_for(server: FakeBotApi, documents: Path):
