@@ -183,3 +183,10 @@ def test_an_unresolved_voice_ends_the_previous_speakers_turn():
     passages = passages_of(text)
     assert name_at(passages, "要办好职工食堂") == "王五"
     assert name_at(passages, "要坚持以人民为中心") is None
+
+
+def test_a_narrative_quote_names_no_speaker_even_if_the_paragraph_has_one():
+    passage = next(p for p in passages_of(REPORT) if "讨论现场气氛热烈" in p.text)
+    assert passage.speakers_in("讨论现场气氛热烈，发言踊跃。") == ()
+    assert [s.name for s in passage.speakers_in("今年要把困难职工帮扶作为头等大事")] == ["赵立新"]
+    assert passage.speakers_in("不在文中的话") == passage.speakers
