@@ -198,6 +198,82 @@ def run_cold(size: int, engine: str) -> dict:
             "terms_load_s": store.timings.get("terms", 0.0), "index_built": store.stats["index_built"]}
 
 
+def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
+    """A documents folder and a cache that holds its chunked passages, as `corpus()` leaves it.
+
+    Chunking runs at about a document a second, so the synthetic passages are written straight
+    into the store's per-document entries (with `files.json` recording each file's size, time,
+    hash, entry and number of passages); everything after chunking runs as in real use.
+    """
+    from benchmarks.corpus import documents_of, synthetic_passages
+    from retrieval.store import IndexStore, _file_sha, _packed, _sha, _write_blob
+
+    passages = synthetic_passages(size)
+    folder = DATA / f"{size}-{engine}-restart"
+    shutil.rmtree(folder, ignore_errors=True)
+    docs, cache = folder / "docs", folder / "cache"
+    by_document: dict[str, list] = {}
+    for passage in passages:
+        by_document.setdefault(passage.document_id, []).append(passage)
+    store = IndexStore(cache, progress=False)
+    root = cache / f"corpus-{_sha(str(docs.resolve()))[:12]}"
+    files = {}
+    for document in documents_of(passages):
+        path = docs / document.id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(document.text, encoding="utf-8")
+        content = _file_sha(path)
+        key = _sha(store._version, document.id, content)[:24]
+        _write_blob(root / "passages" / key, _packed(document, by_document[document.id]))
+        stat = path.stat()
+        files[document.id] = [stat.st_size, stat.st_mtime_ns, content, key,
+                              len(by_document[document.id])]
+    (root / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+    return docs, cache
+
+
+def run_restart_build(size: int, engine: str, queries: int) -> dict:
+    """`Answerer.build` over a folder whose passages are cached: summary, cutting, index."""
+    from benchmarks.corpus import synthetic_passages
+    from config.settings import load_settings
+    from retrieval.answer import Answerer
+
+    docs, cache = _seed_cache(size, engine)
+    settings = load_settings(documents_dir=docs, cache_dir=cache)
+    started = time.perf_counter()
+    answerer = Answerer.build(settings)
+    build = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    questions = _questions(synthetic_passages(min(size, 20_000)), queries)
+    answer_times = []
+    for question in questions:
+        started = time.perf_counter()
+        answerer.ask(question)
+        answer_times.append(time.perf_counter() - started)
+    a50, a95 = _percentiles(answer_times)
+    return {"size": size, "engine": type(answerer.index).__name__, "level": "restart",
+            "build_s": build, "peak_mb": peak, "answer_p50_ms": a50 * 1e3,
+            "answer_p95_ms": a95 * 1e3, "queries": len(questions)}
+
+
+def run_restart_cold(size: int, engine: str) -> dict:
+    """A new process: `Answerer.build` over the unchanged folder, then one answer."""
+    started = time.perf_counter()
+    from config.settings import load_settings
+    from retrieval.answer import Answerer
+
+    imported = time.perf_counter()
+    folder = DATA / f"{size}-{engine}-restart"
+    settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
+    answerer = Answerer.build(settings)
+    ready = time.perf_counter()
+    answer = answerer.ask(QUESTIONS[0])
+    done = time.perf_counter()
+    return {"imports_s": imported - started, "answerer_s": ready - imported,
+            "first_answer_s": done - ready, "hits": len(answer.hits),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def _child(mode: str, size: int, engine: str, queries: int, level: str) -> dict:
     command = [sys.executable, __file__, f"--{mode}", str(size), "--engine", engine,
                "--queries", str(queries), "--level", level]
@@ -214,6 +290,14 @@ def table(rows: list[dict]) -> str:
             "| answer p50 / p95 | cold start (first answer) |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for r in rows:
+        if r.get("level") == "restart":
+            cold = r["cold"]
+            lines.append(
+                f"| {r['size']:,} | {r['engine']} (from cached chunks) | {r['build_s']:.1f} s | — | "
+                f"{r['peak_mb']:,.0f} MB | — | — | {r['answer_p50_ms']:.1f} / "
+                f"{r['answer_p95_ms']:.1f} ms | {cold['wall_s']:.1f} s (answerer "
+                f"{cold['answerer_s']:.1f} s, peak {cold['peak_mb']:,.0f} MB) |")
+            continue
         if r.get("level") == "index":
             cold = r["cold"]
             lines.append(
@@ -236,19 +320,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--engines", nargs="+", default=["rank-bm25", "bm25s"])
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--level", choices=["answer", "index"], default="answer",
-                        help="answer: the whole Answerer; index: terms and index only")
+    parser.add_argument("--level", choices=["answer", "index", "restart"], default="answer",
+                        help="answer: the whole Answerer; index: terms and index only; "
+                             "restart: Answerer.build over cached chunks, then a restart")
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cold", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    index_level = args.level == "index"
+    builds = {"answer": run_build, "index": run_index_build, "restart": run_restart_build}
+    colds = {"answer": run_cold, "index": run_index_cold, "restart": run_restart_cold}
     if args.build:
-        build = run_index_build if index_level else run_build
-        print(json.dumps(build(args.build, args.engine, args.queries)))
+        print(json.dumps(builds[args.level](args.build, args.engine, args.queries)))
         return
     if args.cold:
-        print(json.dumps((run_index_cold if index_level else run_cold)(args.cold, args.engine)))
+        print(json.dumps(colds[args.level](args.cold, args.engine)))
         return
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"{os.uname().machine}", flush=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from config.settings import Settings
@@ -42,22 +42,6 @@ _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
 
 
-def example_questions(passages: list[Passage], limit: int = 3) -> list[str]:
-    """Example questions built from the corpus itself (its first speakers)."""
-    examples = []
-    seen = set()
-    for passage in passages:
-        for speaker in passage.speakers:
-            if speaker.members or speaker.name in seen:
-                continue
-            seen.add(speaker.name)
-            examples.append(f"{speaker.name}说了什么？")
-            break
-        if len(examples) >= limit:
-            break
-    return examples
-
-
 def index_text(passage: Passage) -> str:
     """What is indexed for a passage: its text, then its speakers' names and titles."""
     people = " ".join(
@@ -68,21 +52,115 @@ def index_text(passage: Passage) -> str:
     return f"{passage.text} {people}" if people else passage.text
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the answer core needs to know of every passage, kept with the index.
+
+    Built in one pass over the passages; `Answerer.build` keeps it on disk beside the index,
+    so that a restart over an unchanged corpus reads neither the passages nor their terms.
+    """
+
+    user_words: frozenset[str]  # corpus terms for the tokenizer's user dictionary
+    searchable: list[int]  # positions of the indexed passages (text, deduplicated)
+    contents: dict[str, str]  # per document, a hash of what is indexed (keys the index)
+    by_id: dict[str, int]
+    speakers: dict[str, Speaker]  # normalised name -> speaker, for reading questions
+    stats: list[SpeakerStat]
+    spoken: dict[str, list[int]]  # speaker name -> positions of the passages they speak in
+    ranked: dict[str, list[int]]  # the same, searchable only, most characters spoken first
+    examples: list[str]
+
+
+def summarise(passages: Iterable[Passage]) -> tuple[Summary, list[str]]:
+    """The `Summary` of `passages`, in one pass, and the indexed text of each searchable one."""
+    from retrieval.store import IndexContents
+
+    searchable: list[int] = []
+    texts: list[str] = []
+    seen: set[str] = set()
+    by_id: dict[str, int] = {}
+    speakers: dict[str, Speaker] = {}
+    titles: dict[str, dict[str, None]] = {}
+    spoken: dict[str, list[int]] = {}
+    examples: list[str] = []
+    named: set[str] = set()
+    ranked: dict[str, list[tuple[int, int]]] = {}
+    contents = IndexContents()
+
+    def walk() -> Iterator[Passage]:
+        for i, passage in enumerate(passages):
+            yield passage  # to `corpus_terms`, which reads the same pass
+            by_id[passage.id] = i
+            names: dict[str, None] = {}
+            for speaker in passage.speakers:
+                for member in speaker.members or (speaker,):
+                    speakers.setdefault(normalize(member.name), member)
+                    names.setdefault(member.name, None)
+                    titles.setdefault(member.name, {})
+                    if member.title:
+                        titles[member.name].setdefault(member.title, None)
+            for name in names:
+                spoken.setdefault(name, []).append(i)
+            if len(examples) < 3:  # one question about each of the first speakers
+                for speaker in passage.speakers:
+                    if not speaker.members and speaker.name not in named:
+                        named.add(speaker.name)
+                        examples.append(f"{speaker.name}说了什么？")
+                        break
+            if passage.kind != "text":
+                continue  # captions are listed, never quoted as answers
+            # Identical paragraphs (pages repeat some) are indexed once.
+            key = re.sub(r"\W+", "", normalize(passage.text))
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            searchable.append(i)
+            texts.append(index_text(passage))
+            contents.add(passage, texts[-1])
+            for name in names:  # most substance first, not greetings
+                ranked.setdefault(name, []).append((-_spoken(passage, name), i))
+
+    user_words = frozenset(corpus_terms(walk()))
+    stats = [
+        SpeakerStat(name, tuple(titles[name]), len(positions))
+        for name, positions in sorted(spoken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    summary = Summary(user_words, searchable, contents.result(), by_id, speakers, stats, spoken,
+                      {name: [i for _, i in sorted(rows)] for name, rows in ranked.items()},
+                      examples)
+    return summary, texts
+
+
+class _Indexed(Sequence[Passage]):
+    """The searchable passages, by position in the corpus, without a list of them all."""
+
+    def __init__(self, passages: Sequence[Passage], positions: list[int]) -> None:
+        self._passages = passages
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._passages[j] for j in self._positions[i]]
+        return self._passages[self._positions[i]]
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self._passages[j] for j in self._positions)
+
+
 @dataclass
 class Answerer:
     """Passages, their index, and the rules that turn a question into an answer."""
 
-    passages: list[Passage]
-    documents: list[Document]
+    passages: Sequence[Passage]
+    documents: Sequence[Document]
     tokenizer: Tokenizer
     index: Index
     top_k: int = 3
     skipped: list[DocumentError] = field(default_factory=list)
-    _by_id: dict[str, int] = field(default_factory=dict, repr=False)
-    _searchable: list[int] = field(default_factory=list, repr=False)
-    _speakers: dict[str, Speaker] = field(default_factory=dict, repr=False)
-    _fields: list[tuple[frozenset[str], str]] = field(default_factory=list, repr=False)
-    _df: Counter[str] = field(default_factory=Counter, repr=False)
+    summary: Summary | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> Answerer:
@@ -90,73 +168,69 @@ class Answerer:
         folder = settings.documents_dir
         if not folder.is_dir():
             raise NoDocumentsError(f"文档目录不存在：{folder}")
-        # Documents are read and chunked only when their content changed since the last run.
+        # Documents are read and chunked only when their content changed since the last run;
+        # passages are read lazily, a document at a time, when a question needs them.
         store = IndexStore(settings.cache_dir)
         corpus = store.corpus(folder)
         if not corpus.passages:
             raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
-        return cls.from_passages(
-            corpus.passages, corpus.documents, settings.top_k, corpus.skipped, store=store
-        )
+        built: list[list[str]] = []
+
+        def build_summary() -> Summary:
+            summary, texts = summarise(corpus.passages)
+            built.append(texts)
+            return summary
+
+        summary = store.remember("summary", build_summary, code=("answer.py",))
+        assert isinstance(summary, Summary)
+        tokenizer = Tokenizer(summary.user_words)
+        index = store.cached_index(tokenizer, summary.contents, len(summary.searchable))
+        if index is None:
+            # Cutting and indexing need every searchable passage: read them once, in order.
+            indexed = list(_Indexed(corpus.passages, summary.searchable))
+            texts = built[0] if built else [index_text(p) for p in indexed]
+            _, index = store.prepare(tokenizer, indexed, texts, terms=False)
+        return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
+                   corpus.skipped, summary)
 
     @classmethod
     def from_passages(
         cls,
-        passages: list[Passage],
-        documents: list[Document],
+        passages: Sequence[Passage],
+        documents: Sequence[Document],
         top_k: int = 3,
         skipped: list[DocumentError] | None = None,
         *,
         store: IndexStore | None = None,
     ) -> Answerer:
         """The answerer over `passages`; with a `store`, terms and index come from disk."""
-        tokenizer = Tokenizer(corpus_terms(passages))
-        # Identical paragraphs (pages repeat some) are indexed once.
-        searchable: list[int] = []
-        seen: set[str] = set()
-        for i, passage in enumerate(passages):
-            if passage.kind != "text":
-                continue  # captions are listed, never quoted as answers
-            key = re.sub(r"\W+", "", normalize(passage.text))
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            searchable.append(i)
-        texts = [index_text(passages[i]) for i in searchable]
+        summary, texts = summarise(passages)
+        tokenizer = Tokenizer(summary.user_words)
         index: Index
         if store is None:
             from retrieval.index import build_index
 
-            tokens = [tokenizer.tokens(text) for text in texts]
-            index = build_index(tokens)  # rank-bm25 when small, bm25s when large
+            index = build_index([tokenizer.tokens(text) for text in texts])  # by corpus size
         else:
-            tokens, index = store.prepare(tokenizer, [passages[i] for i in searchable], texts)
-        answerer = cls(passages, documents, tokenizer, index, top_k, skipped or [])
-        answerer._prepare(searchable, tokens)
-        return answerer
+            # The answer core asks the index which terms a passage holds, so a persisted index
+            # spares loading every passage's terms (17 s at a million passages).
+            indexed = [passages[i] for i in summary.searchable]
+            _, index = store.prepare(tokenizer, indexed, texts, terms=False)
+        return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
 
-    def _prepare(self, searchable: list[int], tokens: list[list[str]]) -> None:
-        """Lookups derived from the passages and their index terms."""
-        self._by_id = {p.id: i for i, p in enumerate(self.passages)}
-        self._searchable = searchable
-        self._fields = [
-            (frozenset(t), normalize(index_text(self.passages[i])))
-            for i, t in zip(searchable, tokens)
-        ]
-        self._df = Counter(term for terms, _ in self._fields for term in terms)
-        for passage in self.passages:
-            for speaker in passage.speakers:
-                for member in speaker.members or (speaker,):
-                    self._speakers.setdefault(normalize(member.name), member)
+    @property
+    def _summary(self) -> Summary:
+        assert self.summary is not None, "build an Answerer with build() or from_passages()"
+        return self.summary
 
     # -- lookups -------------------------------------------------------------------------
     def passage(self, passage_id: str) -> Passage | None:
-        index = self._by_id.get(passage_id.strip())
+        index = self._summary.by_id.get(passage_id.strip())
         return self.passages[index] if index is not None else None
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
-        index = self._by_id.get(passage_id.strip())
+        index = self._summary.by_id.get(passage_id.strip())
         if index is None:
             return []
         document = self.passages[index].document_id
@@ -165,30 +239,16 @@ class Answerer:
 
     def speakers(self) -> list[SpeakerStat]:
         """Every named speaker with the titles seen and the number of passages they speak in."""
-        titles: dict[str, dict[str, None]] = {}
-        counts: Counter[str] = Counter()
-        for passage in self.passages:
-            names = set()
-            for speaker in passage.speakers:
-                for member in speaker.members or (speaker,):
-                    names.add(member.name)
-                    titles.setdefault(member.name, {})
-                    if member.title:
-                        titles[member.name].setdefault(member.title, None)
-            counts.update(names)
-        return [
-            SpeakerStat(name, tuple(titles[name]), count)
-            for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
+        return list(self._summary.stats)
 
     def examples(self) -> list[str]:
-        return example_questions(self.passages)
+        return list(self._summary.examples)
 
     # -- answering -----------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer one question with at most `k` quoted passages."""
         k = max(1, min(k or self.top_k, 50))
-        intent = read_question(question, self._speakers)
+        intent = read_question(question, self._summary.speakers)
         if intent.speaker is None and not self.tokenizer.tokens(intent.topic):
             return Answer(question, "invalid", note=self._hint("请输入一个关于文档内容的问题。"))
         if intent.kind == "speaker" and intent.speaker is not None:
@@ -206,10 +266,9 @@ class Answerer:
 
     def _weights(self, tokens: list[str]) -> dict[str, float]:
         """Each distinct query term's weight: its idf; a word the corpus never uses weighs most."""
-        size = len(self._fields)
-        return {
-            t: math.log((size - self._df[t] + 0.5) / (self._df[t] + 0.5) + 1.0) for t in set(tokens)
-        }
+        size = len(self._summary.searchable)
+        df = {t: self.index.df(t) for t in set(tokens)}
+        return {t: math.log((size - n + 0.5) / (n + 0.5) + 1.0) for t, n in df.items()}
 
     def query_terms(self, text: str) -> list[str]:
         """The question's search terms, cut as passages are.
@@ -222,9 +281,9 @@ class Answerer:
         tokens = self.tokenizer.tokens(text)
         # A numeric abbreviation the passages hold (三型, 六型) inside a word jieba glued
         # together (`哪三型`): search for the abbreviation instead.
-        known = [a for a in _ABBREVIATION.findall(normalize(text)) if self._df[a]]
+        known = [a for a in _ABBREVIATION.findall(normalize(text)) if self.index.df(a)]
         if known:
-            tokens = [t for t in tokens if self._df[t] or not any(a in t for a in known)]
+            tokens = [t for t in tokens if self.index.df(t) or not any(a in t for a in known)]
             tokens += [a for a in known if a not in tokens]
         return tokens
 
@@ -244,22 +303,26 @@ class Answerer:
         weights = self._weights(tokens)
         total = sum(weights.values())
         phrases = self._phrases(intent.topic)
-        pool = len(self._searchable) if among is not None else max(k * 6, 30)
+        pool = len(self._summary.searchable) if among is not None else max(k * 6, 30)
         scored: list[tuple[float, int, float, tuple[str, ...]]] = []
         results = self.index.search(tokens, pool)
         if not results:
             # BM25's idf is zero or below for a term in half the passages or more, so on a
             # corpus of a few passages nothing scores; rank those by the question's weight.
-            results = [
-                (position, sum(w for t, w in weights.items() if t in terms))
-                for position, (terms, _) in enumerate(self._fields)
-                if any(t in terms for t in weights)
-            ]
-        for position, score in results:
-            passage_index = self._searchable[position]
-            if among is not None and passage_index not in among:
-                continue
-            terms, text = self._fields[position]
+            holding: dict[int, float] = {}
+            for term, weight in weights.items():
+                for position in self.index.postings(term):
+                    holding[position] = holding.get(position, 0.0) + weight
+            results = sorted(holding.items())
+        if among is not None:
+            # The same pool as for any question, among the speaker's own passages: each pooled
+            # passage is read and normalised, and a speaker may hold a tenth of the corpus.
+            results = [(p, s) for p, s in results
+                       if self._summary.searchable[p] in among][: max(k * 6, 30)]
+        # Terms and normalised text only for the pooled passages, not kept for the corpus.
+        present = self.index.present(list(weights), [position for position, _ in results])
+        for (position, score), terms in zip(results, present):
+            text = normalize(index_text(self.passages[self._summary.searchable[position]]))
             matched = tuple(t for t in weights if t in terms or t in text)
             coverage = sum(weights[t] for t in matched) / total
             together = sum(1 for phrase in phrases if phrase in text)
@@ -273,7 +336,7 @@ class Answerer:
         for score, position, coverage, matched in scored:
             if among is None and coverage < (MIN_COVERAGE if not hits else MIN_COVERAGE_REST):
                 continue
-            passage = self.passages[self._searchable[position]]
+            passage = self.passages[self._summary.searchable[position]]
             grams = shingles(passage.text)
             if any(_contained(grams, other) for other in kept):
                 continue
@@ -287,16 +350,10 @@ class Answerer:
     def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
         speaker = intent.speaker
         assert speaker is not None
-        own = {
-            i for i, p in enumerate(self.passages)
-            if any(speaker.name in (m.name for m in (s.members or (s,))) for s in p.speakers)
-        }
+        own = set(self._summary.spoken.get(speaker.name, ()))
         hits = self._search(intent, k, among=own) if self.tokenizer.tokens(intent.topic) else []
         if not hits:
-            ordered = sorted(
-                (i for i in self._searchable if i in own),
-                key=lambda i: -_spoken(self.passages[i], speaker.name),
-            )
+            ordered = self._summary.ranked.get(speaker.name, [])
             hits = []
             kept: list[set[str]] = []
             for i in ordered:

@@ -44,6 +44,20 @@ class Index(Protocol):
 
     def idf(self, token: str) -> float: ...
 
+    def __len__(self) -> int: ...
+
+    def df(self, token: str) -> int:
+        """How many passages hold `token`."""
+        ...
+
+    def postings(self, token: str) -> list[int]:
+        """The positions of the passages that hold `token`, in order."""
+        ...
+
+    def present(self, tokens: Sequence[str], positions: Sequence[int]) -> list[set[str]]:
+        """For each of `positions`, which of `tokens` its passage holds."""
+        ...
+
 
 def _bm25s():  # noqa: ANN202 - the module, imported late: 0.2 s that small corpora never pay
     import bm25s
@@ -92,6 +106,11 @@ class RankBM25Index:
         # rank-bm25 divides by zero on an empty corpus; keep one empty document instead.
         self._bm25 = BM25Okapi([list(t) or [""] for t in corpus_tokens] or [[""]], k1=K1, b=B,
                                epsilon=EPSILON)
+        self._terms: list[dict[str, int]] = self._bm25.doc_freqs[: self._size]
+        self._df: dict[str, int] = {}
+        for terms in self._terms:
+            for term in terms:
+                self._df[term] = self._df.get(term, 0) + 1
 
     def __len__(self) -> int:
         return self._size
@@ -105,6 +124,17 @@ class RankBM25Index:
 
     def idf(self, token: str) -> float:
         return float(self._bm25.idf.get(token, 0.0))
+
+    def df(self, token: str) -> int:
+        return self._df.get(token, 0) if token else 0
+
+    def postings(self, token: str) -> list[int]:
+        if not token or token not in self._df:
+            return []
+        return [i for i, terms in enumerate(self._terms) if token in terms]
+
+    def present(self, tokens: Sequence[str], positions: Sequence[int]) -> list[set[str]]:
+        return [{t for t in tokens if t and t in self._terms[p]} for p in positions]
 
 
 class BM25sIndex:
@@ -197,6 +227,37 @@ class BM25sIndex:
         if token_id is None or token_id >= len(self._idf):
             return 0.0
         return float(self._idf[token_id])
+
+    def _column(self, token: str) -> np.ndarray | None:
+        """The rows (passage positions) of `token`'s column, in ascending order."""
+        token_id = self._vocab.get(token) if token else None
+        indptr = self._bm25.scores["indptr"]  # type: ignore[attr-defined]
+        if token_id is None or token_id + 1 >= len(indptr):
+            return None
+        return self._bm25.scores["indices"][int(indptr[token_id]):int(indptr[token_id + 1])]  # type: ignore[attr-defined]
+
+    def df(self, token: str) -> int:
+        """The length of the term's column: every passage that holds it has a score there."""
+        column = self._column(token)
+        return 0 if column is None else len(column)
+
+    def postings(self, token: str) -> list[int]:
+        column = self._column(token)
+        return [] if column is None else [int(i) for i in column if i < self._size]
+
+    def present(self, tokens: Sequence[str], positions: Sequence[int]) -> list[set[str]]:
+        """Looked up in the matrix: bm25s sorts each column's rows, so a binary search finds them."""
+        found: list[set[str]] = [set() for _ in positions]
+        wanted = np.asarray(positions, dtype=np.int64)
+        for token in dict.fromkeys(tokens):
+            column = self._column(token)
+            if column is None or not len(column) or not len(wanted):
+                continue
+            at = np.searchsorted(column, wanted)
+            hit = (at < len(column)) & (column[np.minimum(at, len(column) - 1)] == wanted)
+            for i in np.flatnonzero(hit):
+                found[i].add(token)
+        return found
 
 
 def build_index(

@@ -33,19 +33,34 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from retrieval.errors import DocumentError, IndexError_
-from retrieval.index import BM25S_FROM, BM25sIndex, EngineName, RankBM25Index, build_index
+from retrieval.index import (
+    BM25S_FROM,
+    BM25sIndex,
+    EngineName,
+    RankBM25Index,
+    build_index,
+)
 from retrieval.models import Document, Passage
+from retrieval.cache_files import (
+    Corpus,
+    Documents,
+    Passages,
+    _bar,
+    _file_sha,
+    _Part,
+    _Parts,
+    _read_blob,
+    _write_blob,
+)
 from retrieval.segmenter import Segmenter, dictionary_version
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: terms kept as arrays of ids
-_MAGIC = b"chuchu-cache\x01"
+FORMAT = 3  # 2: terms kept as arrays of ids; 3: each passage pickled on its own
 _CODE = Path(__file__).resolve().parent
 PARALLEL_FROM = 20_000  # passages to cut before a second process pays for its start
 PROGRESS_DOCUMENTS = 4  # chunking runs at about a document a second
@@ -125,53 +140,6 @@ def tokenizer_fingerprint(tokenizer: object) -> str:
     )[:16]
 
 
-# -- checked blobs --------------------------------------------------------------------------
-def _write_blob(path: Path, value: object) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-    os.replace(temporary, path)
-
-
-def _read_blob(path: Path) -> object:
-    """The value in `path`; raises `IndexError_` when the file is damaged."""
-    data = path.read_bytes()
-    head = len(_MAGIC) + 32
-    if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(data[head:]).digest() != data[len(_MAGIC):head]:
-        raise IndexError_(f"damaged cache entry {path.name}")
-    return pickle.loads(data[head:])  # noqa: S301 - our own file, checked above
-
-
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _bar(items: Iterable, show: bool, what: str, total: int | None = None) -> Iterator:
-    """`items`, with a tqdm bar on stderr when `show` (and tqdm is installed)."""
-    if show:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            return iter(items)
-        return iter(tqdm(items, desc=what, total=total, leave=False, file=sys.stderr))
-    return iter(items)
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The documents of a folder, their passages in order, and the files that were skipped."""
-
-    documents: list[Document]
-    passages: list[Passage]
-    skipped: list[DocumentError]
-
-
 # Set in the parent right before the fork; the workers inherit it instead of unpickling it.
 _FORK_TOKENIZER: object | None = None
 
@@ -197,6 +165,7 @@ class IndexStore:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self._root: Path | None = None
+        self.corpus_key: str | None = None  # the entries `corpus()` read, for `remember()`
         self._version = pipeline_version()
         self.stats = {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
         self.timings: dict[str, float] = {}  # seconds spent cutting, indexing, loading
@@ -210,7 +179,10 @@ class IndexStore:
     # -- documents and passages ---------------------------------------------------------
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
-        from retrieval.loading import document_paths, read_document  # charset-normalizer: 0.1 s
+        from retrieval.loading import (  # charset-normalizer: 0.1 s
+            document_paths,
+            read_document,
+        )
 
         folder = Path(folder)
         self._root = self.cache_dir / f"corpus-{_sha(str(folder.resolve()))[:12]}"
@@ -221,13 +193,11 @@ class IndexStore:
                 raise ValueError("not a mapping")
         except (OSError, ValueError):
             known = {}
-        documents: list[Document] = []
-        passages: list[Passage] = []
         skipped: list[DocumentError] = []
         files: dict[str, list] = {}
         used: set[str] = set()
         paths = document_paths(folder)
-        pending: list[tuple[Path, str, str]] = []
+        pending: list[tuple[Path, str, str, int | None]] = []
         for path in paths:
             name = path.relative_to(folder).as_posix()
             try:
@@ -242,51 +212,100 @@ class IndexStore:
             except OSError as exc:
                 skipped.append(DocumentError(name, exc.strerror or str(exc)))
                 continue
-            pending.append((path, name, _sha(self._version, name, content)[:24]))
-        slow = sum(1 for _, _, key in pending if not (self._root / "passages" / key).exists())
+            key = _sha(self._version, name, content)[:24]
+            # The number of passages of an entry, recorded when it was written under this key.
+            count = seen[4] if seen and len(seen) == 5 and seen[3] == key \
+                and isinstance(seen[4], int) else None
+            pending.append((path, name, key, count))
+        slow = sum(1 for _, _, key, _ in pending if not (self._root / "passages" / key).exists())
         show = self.progress and slow > PROGRESS_DOCUMENTS
-        for path, name, key in _bar(pending, show, "chunking"):
+        parts: list[_Part] = []
+        for path, name, key, count in _bar(pending, show, "chunking"):
             entry = self._root / "passages" / key
-            found = self._cached_document(entry)
-            if found is None:
-                from retrieval.chunking import chunk_document  # 0.2 s of imports, only to chunk
+            if count is None or not entry.exists():
+                found = self._cached_document(entry)
+                if found is None:
+                    from retrieval.chunking import chunk_document  # 0.2 s of imports
 
-                try:
-                    document = read_document(path, folder)
-                except DocumentError as error:
-                    logger.warning("skipped %s: %s", error.path, error.reason)
-                    skipped.append(error)
-                    continue
-                found = (document, chunk_document(document))
-                _write_blob(entry, found)
-                self.stats["documents_cut"] += 1
+                    try:
+                        document = read_document(path, folder)
+                    except DocumentError as error:
+                        logger.warning("skipped %s: %s", error.path, error.reason)
+                        skipped.append(error)
+                        continue
+                    found = _packed(document, chunk_document(document))
+                    _write_blob(entry, found)
+                    self.stats["documents_cut"] += 1
+                count = len(found[1])
             used.add(key)
-            documents.append(found[0])
-            passages.extend(found[1])
+            files[name] += [key, count]
+            parts.append(_Part(path, entry, count))
         self._root.mkdir(parents=True, exist_ok=True)
         temporary = listing.with_name(f".files.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, listing)
         self._prune(self._root / "passages", used)
-        return Corpus(documents, passages, skipped)
+        self.corpus_key = _sha(self._version, *(str(p.entry.name) for p in parts))[:24]
+        lazy = _Parts(self, folder, parts)
+        return Corpus(Documents(lazy), Passages(lazy), skipped)
 
-    def _cached_document(self, entry: Path) -> tuple[Document, list[Passage]] | None:
+    def _load_part(self, part: _Part, folder: Path) -> tuple[Document, list[bytes]]:
+        """A document and its pickled passages; a damaged entry is chunked again."""
+        found = self._cached_document(part.entry)
+        if found is None:
+            from retrieval.chunking import chunk_document
+            from retrieval.loading import read_document
+
+            document = read_document(part.path, folder)
+            found = _packed(document, chunk_document(document))
+            _write_blob(part.entry, found)
+            self.stats["documents_cut"] += 1
+        if len(found[1]) != part.count:
+            raise IndexError_(f"{part.path.name} changed since it was indexed; reload the documents")
+        return found
+
+    def remember(self, name: str, build: Callable[[], object], code: Sequence[str] = ()) -> object:
+        """What `build()` gives over the corpus last read by `corpus()`, kept on disk.
+
+        Keyed by that corpus's entries and the code of the modules in `code`; without a
+        corpus (passages from elsewhere) it is simply built.
+        """
+        if self.corpus_key is None:
+            return build()
+        key = _sha(name, self.corpus_key, _code(code))[:24]
+        entry = self.root / name / key
+        if entry.exists():
+            try:
+                return _read_blob(entry)
+            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+                logger.warning("%s cache %s is damaged (%s); building it again", name, key, exc)
+                self.stats["rebuilt"] += 1
+        value = build()
+        _write_blob(entry, value)
+        self._prune(self.root / name, {key})
+        return value
+
+    def _cached_document(self, entry: Path) -> tuple[Document, list[bytes]] | None:
         if not entry.exists():
             return None
         try:
             value = _read_blob(entry)
+            if not (isinstance(value, tuple) and len(value) == 2
+                    and isinstance(value[0], Document) and isinstance(value[1], list)
+                    and all(isinstance(b, bytes) for b in value[1])):
+                raise IndexError_("not a document and its pickled passages")
         except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             logger.warning("passage cache %s is damaged (%s); reading the document again",
                            entry.name, exc)
             self.stats["rebuilt"] += 1
             return None
-        return value  # type: ignore[return-value]
+        return value
 
     # -- terms and index ----------------------------------------------------------------
     def prepare(
         self, tokenizer: object, passages: Sequence[Passage], texts: Sequence[str] | None = None,
-        engine: EngineName | None = None, learn: bool = False,
-    ) -> tuple[list[list[str]], RankBM25Index | BM25sIndex]:
+        engine: EngineName | None = None, learn: bool = False, terms: bool = True,
+    ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
         """Teach `tokenizer` the corpus's words, cut `texts` and index them, reusing the disk.
 
         Args:
@@ -296,8 +315,10 @@ class IndexStore:
             engine: "rank-bm25" or "bm25s"; None to choose by the number of passages.
             learn: first run `tokenizer.learn` on the passages' texts (or replay the words it
                 added last time over the same passages).
+            terms: return every passage's terms; with False, a persisted index is loaded
+                without reading them (None is returned in their place).
         Returns:
-            The terms of each passage and the index over them.
+            The terms of each passage (or None) and the index over them.
         """
         if self._root is None:  # passages that did not come from `corpus()`: keep them apart
             self._root = self.cache_dir / "corpus-passages"
@@ -306,23 +327,23 @@ class IndexStore:
         groups: dict[str, list[int]] = {}
         for position, passage in enumerate(passages):
             groups.setdefault(passage.document_id, []).append(position)
-        contents = {
-            document: _sha(*(f"{passages[i].id}\t{passages[i].text}\t{texts[i]}" for i in group))
-            for document, group in groups.items()
-        }
+        contents = index_contents(passages, texts)
         if learn:
             self._learn(tokenizer, passages, contents)
         fingerprint = tokenizer_fingerprint(tokenizer)
         keys = {document: _sha(fingerprint, content)[:24] for document, content in contents.items()}
-        started = time.perf_counter()
-        tokens = self._tokens(tokenizer, texts, groups, keys)
-        self.timings["terms"] = time.perf_counter() - started
-        # The index code and the engine's version decide the saved arrays too.
-        index_key = _sha(engine, _engine_version(engine), _code(("index.py",)), fingerprint,
-                         *keys.values())[:24]
+        index_key = self._index_key(engine, fingerprint, keys)
         folder = self.root / "index" / index_key
         started = time.perf_counter()
         index = self._load_index(folder, len(passages)) if engine == "bm25s" else None
+        self.timings["index"] = time.perf_counter() - started
+        self.timings["terms"] = 0.0
+        if index is not None and not terms:
+            return None, index  # the index was built from these very terms: they are not read
+        started = time.perf_counter()
+        tokens = self._tokens(tokenizer, texts, groups, keys)
+        self.timings["terms"] = time.perf_counter() - started
+        started = time.perf_counter()
         if index is None:
             index = build_index(tokens, engine=engine,
                                 progress=self.progress and len(passages) >= PROGRESS_PASSAGES)
@@ -331,9 +352,33 @@ class IndexStore:
                 self._save_index(index, folder)
             logger.info("indexed %d passages with %s in %.1f s", len(passages), engine,
                         time.perf_counter() - started)
-        self.timings["index"] = time.perf_counter() - started
+        self.timings["index"] += time.perf_counter() - started
         self._prune(self.root / "index", {index_key} if engine == "bm25s" else set())
         return tokens, index
+
+    @staticmethod
+    def _index_key(engine: str, fingerprint: str, keys: dict[str, str]) -> str:
+        # The index code and the engine's version decide the saved arrays too.
+        return _sha(engine, _engine_version(engine), _code(("index.py",)), fingerprint,
+                    *keys.values())[:24]
+
+    def cached_index(self, tokenizer: object, contents: dict[str, str],
+                     size: int) -> BM25sIndex | None:
+        """The persisted bm25s index over passages whose `index_contents` are `contents`.
+
+        None when there is none (or it is damaged, or the corpus is small enough for
+        rank-bm25, which is not persisted): then `prepare` builds it.
+        """
+        engine = self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
+        if engine != "bm25s":
+            return None
+        fingerprint = tokenizer_fingerprint(tokenizer)
+        keys = {document: _sha(fingerprint, content)[:24] for document, content in contents.items()}
+        started = time.perf_counter()
+        index = self._load_index(self.root / "index" / self._index_key(engine, fingerprint, keys),
+                                 size)
+        self.timings["index"] = time.perf_counter() - started
+        return index
 
     def _learn(self, tokenizer: object, passages: Sequence[Passage],
                contents: dict[str, str]) -> None:
@@ -464,6 +509,39 @@ class IndexStore:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
+
+
+def _packed(document: Document, passages: list[Passage]) -> tuple[Document, list[bytes]]:
+    return document, [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in passages]
+
+
+class IndexContents:
+    """Per document, a hash of what is indexed for its passages (ids, texts, indexed texts).
+
+    Fed one passage at a time, so that a summary built in one pass over lazily read passages
+    needs neither a second pass nor a list of every indexed text.
+    """
+
+    def __init__(self) -> None:
+        self._digests: dict[str, hashlib._Hash] = {}
+
+    def add(self, passage: Passage, text: str) -> None:
+        digest = self._digests.get(passage.document_id)
+        if digest is None:
+            digest = self._digests[passage.document_id] = hashlib.sha256()
+        digest.update(f"{passage.id}\t{passage.text}\t{text}".encode())
+        digest.update(b"\x00")  # as `_sha` joins its parts
+
+    def result(self) -> dict[str, str]:
+        return {document: digest.hexdigest() for document, digest in self._digests.items()}
+
+
+def index_contents(passages: Sequence[Passage], texts: Sequence[str]) -> dict[str, str]:
+    """`IndexContents` of `passages` whose indexed texts are `texts`."""
+    contents = IndexContents()
+    for passage, text in zip(passages, texts):
+        contents.add(passage, text)
+    return contents.result()
 
 
 def _tokens_of_with(tokenizer: object, texts: list[str]) -> list[list[str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 from retrieval.segmenter import Segmenter
@@ -30,6 +30,7 @@ _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(.)[、，,和与及]){1,9}[
 _NUMERALS = "一二三四五六七八九十"
 # jieba cuts mixed text at script changes; keep `g20`, `5·1`, `85%` together as written.
 _LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.+%·\-]*[a-z0-9%]|[a-z0-9]")
+_TERMS_KEPT = 500_000  # distinct cut words whose terms are remembered
 
 
 @lru_cache(maxsize=1)
@@ -112,23 +113,33 @@ class Tokenizer:
         self.stop_words = stop_words
         self.search_mode = search_mode
         self.hmm = hmm
+        self._terms: dict[str, tuple[str, ...]] = {}  # cut word -> its index terms
 
-    def _cut(self, text: str, hmm: bool) -> Iterator[str]:
+    def _cut(self, text: str, hmm: bool) -> list[str]:
         """Words of already normalised text, Latin runs kept whole."""
+        cut = self._jieba.cut_for_search if self.search_mode else self._jieba.cut
+        words: list[str] = []
         position = 0
         for match in _LATIN_RUN.finditer(text):
-            yield from self._cut_han(text[position:match.start()], hmm)
-            yield match.group()
+            han = text[position:match.start()]
+            if han.strip():
+                words.extend(cut(han, HMM=hmm))
+            words.append(match.group())
             position = match.end()
-        yield from self._cut_han(text[position:], hmm)
+        han = text[position:]
+        if han.strip():
+            words.extend(cut(han, HMM=hmm))
+        return words
 
-    def _cut_han(self, text: str, hmm: bool) -> Iterator[str]:
-        if not text.strip():
-            return
-        if self.search_mode:
-            yield from self._jieba.cut_for_search(text, HMM=hmm)
-        else:
-            yield from self._jieba.cut(text, HMM=hmm)
+    def _terms_of(self, word: str) -> tuple[str, ...]:
+        """The index terms one cut word gives: none, itself, or itself and its place stem."""
+        word = word.strip()
+        if not word or not _WORD.search(word) or word in self.stop_words:
+            return ()
+        place = _PLACE.match(word)
+        if place and place.group(1) not in self.stop_words:
+            return (word, place.group(1))
+        return (word,)
 
     def words(self, text: str) -> list[str]:
         """All words of `text` in order, stop words included (for highlighting)."""
@@ -139,16 +150,18 @@ class Tokenizer:
 
         `hmm=False` cuts by the dictionary alone, to re-cut a word jieba guessed wrongly.
         """
-        out = []
+        # Cutting a million passages spent most of its time in Python around the segmenter;
+        # the few tens of thousands of distinct words are each looked at once (`_terms`).
         text = normalize(text)
+        terms = self._terms
+        out: list[str] = []
         for word in self._cut(text, self.hmm if hmm is None else hmm):
-            word = word.strip()
-            if not word or not _WORD.search(word) or word in self.stop_words:
-                continue
-            out.append(word)
-            place = _PLACE.match(word)
-            if place and place.group(1) not in self.stop_words:
-                out.append(place.group(1))
+            found = terms.get(word)
+            if found is None:
+                if len(terms) >= _TERMS_KEPT:
+                    terms.clear()
+                found = terms[word] = self._terms_of(word)
+            out += found
         out.extend(abbreviations(text))
         return out
 

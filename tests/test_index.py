@@ -135,3 +135,25 @@ def test_column_sums_equal_bm25s_own_scoring(seed_corpus):
         ids = [index._vocab[t] for t in tokenizer.tokens(question) if t in index._vocab]
         own = index._bm25.get_scores_from_ids(ids)
         assert np.allclose(index.scores(ids), own, rtol=1e-5, atol=1e-6)
+
+
+def test_both_engines_know_which_passages_hold_a_term(seed_corpus, tmp_path):
+    """df, postings and present, which the answer core uses instead of keeping term sets."""
+    _, corpus = seed_corpus
+    corpus = [*corpus, []]  # an empty passage is indexed as one empty word, never a term
+    saved = tmp_path / "bm25s"
+    saved.mkdir()
+    BM25sIndex.build(corpus).save(saved)
+    engines = [RankBM25Index(corpus), BM25sIndex.build(corpus), BM25sIndex.load(saved)]
+    sets = [set(terms) for terms in corpus]
+    words = sorted({t for terms in corpus for t in terms})
+    rng = random.Random(7)
+    probes = rng.sample(words, 60) + ["工会", "职工", "", "从未出现的词"]
+    positions = rng.sample(range(len(corpus)), 40) + [len(corpus) - 1, 0]
+    for index in engines:
+        for term in probes:
+            holding = [i for i, terms in enumerate(sets) if term and term in terms]
+            assert index.df(term) == len(holding), term
+            assert index.postings(term) == holding, term
+        assert index.present(probes, positions) == [
+            {t for t in probes if t in sets[p]} for p in positions]
