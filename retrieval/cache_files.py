@@ -124,14 +124,14 @@ class _Parts:
             return found
 
 
-class Passages(Sequence[Passage]):
-    """Every passage of a corpus in order; a document's passages are read when first needed."""
+class _Lazy(Sequence):
+    """A read-only sequence whose items are fetched by `_item` on demand."""
 
     def __init__(self, parts: _Parts) -> None:
         self._parts = parts
 
-    def __len__(self) -> int:
-        return self._parts.total
+    def _item(self, i: int) -> object:
+        raise NotImplementedError
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
@@ -139,7 +139,24 @@ class Passages(Sequence[Passage]):
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
-            raise IndexError("passage index out of range")
+            raise IndexError(f"{type(self).__name__.lower()} index out of range")
+        return self._item(i)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Passages(_Lazy):
+    """Every passage of a corpus in order; a document's passages are read when first needed."""
+
+    def __len__(self) -> int:
+        return self._parts.total
+
+    def _item(self, i: int) -> Passage:
         part = bisect.bisect_right(self._parts.starts, i) - 1  # the last of equal starts
         return pickle.loads(self._parts.get(part)[1][i - self._parts.starts[part]])
 
@@ -148,41 +165,18 @@ class Passages(Sequence[Passage]):
             if self._parts.parts[part].count:
                 yield from map(pickle.loads, self._parts.get(part)[1])
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return f"<{len(self)} passages of {len(self._parts.parts)} documents>"
 
 
-class Documents(Sequence[Document]):
+class Documents(_Lazy):
     """Every document of a corpus in order, read from its cache entry when first needed."""
-
-    def __init__(self, parts: _Parts) -> None:
-        self._parts = parts
 
     def __len__(self) -> int:
         return len(self._parts.parts)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("document index out of range")
+    def _item(self, i: int) -> Document:
         return self._parts.get(i)[0]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<{len(self)} documents>"
