@@ -25,7 +25,6 @@ class _Section:
     index: int
     heading: str
     speaker: Speaker | None
-    start_line: int
     headings: dict[int, str] = field(default_factory=dict)  # line number -> subheading
 
 
@@ -85,11 +84,11 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                     i += 1
                     group.append(content[i])
                 heading = next((g.heading for g in group if g.heading), "") or pending_heading
-                section = _Section(len(sections), heading, _byline_speaker(group), line.number)
-                if sections and not _has_text(events, sections[-1].index):
+                section = _Section(len(sections), heading, _byline_speaker(group))
+                if sections and not _has_text(events):
                     # A byline with no text of its own is superseded by this one.
                     superseded = sections.pop()
-                    events = [e for e in events if e != ("start", len(sections))]
+                    events.pop()  # its start, the last event
                     section.index = len(sections)
                     section.heading = superseded.heading or section.heading
                 sections.append(section)
@@ -106,7 +105,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
             pending_heading = headings_run[-1]
             if sections:
                 current = sections[-1]
-                if current.speaker and not current.heading and not _has_text(events, current.index):
+                if current.speaker and not current.heading and not _has_text(events):
                     current.heading = pending_heading  # headline printed under its byline
                 else:
                     current.headings[line.number] = pending_heading
@@ -125,7 +124,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
             continue
         if line.kind is Kind.TEXT:
             if not sections:
-                sections.append(_Section(0, pending_heading, None, line.number))
+                sections.append(_Section(0, pending_heading, None))
                 events.append(("start", 0))
             events.append(("text", line))
             pending_heading = ""  # a headline is one only directly above its byline
@@ -140,14 +139,9 @@ def _with_title(speaker: Speaker, title: str) -> Speaker:
     return Speaker(speaker.name, title)
 
 
-def _has_text(events: list[tuple[str, object]], section: int) -> bool:
-    started = False
-    for kind, value in events:
-        if kind == "start":
-            started = value == section
-        elif started:
-            return True
-    return False
+def _has_text(events: list[tuple[str, object]]) -> bool:
+    """Whether the latest section has text: its start is the last event until text follows."""
+    return bool(events) and events[-1][0] == "text"
 
 
 def _heading_at(section: _Section, line_number: int) -> str:

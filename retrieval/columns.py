@@ -39,7 +39,6 @@ SWITCH_AFTER_CUT = 0.0
 CONTINUE_AFTER_CUT = 0.3  # an in-column line break is a little likelier than a column cut
 PLACE_WEIGHT = 2.0
 OPEN_AT_END = -4.0  # a section never closed by its credit
-STRONG_JOIN = 4.0  # a join gain this large is evidence on its own
 MARGIN = 2.0  # a piece whose alternative scores within this is left unknown
 TOPIC_WEIGHT = 1.5  # a line whose words are clearly those of one section
 TOPIC_MARGIN = 0.04
@@ -103,8 +102,12 @@ class _State:
     current: int | None
     open: tuple[int, ...]
     closed: frozenset[int]
-    tails: dict[int, Line]
     recent: dict[int, tuple[Line, ...]]  # the last lines of each section on this path
+
+    def tail(self, section: int | None) -> Line | None:
+        """The last line placed in `section` on this path."""
+        lines = self.recent.get(section) if section is not None else None
+        return lines[-1] if lines else None
     fresh: bool
     assign: tuple[int | None, ...]
 
@@ -212,7 +215,7 @@ class ColumnModel:
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
         self._profiles(events)
-        beam = [_State(0.0, None, (), frozenset(), {}, {}, False, ())]
+        beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
         for kind, value in events:
             if kind == "start":
                 beam = [self._start(state, int(value)) for state in beam]  # type: ignore[arg-type]
@@ -235,7 +238,7 @@ class ColumnModel:
         kept = []
         for state in states:
             key = (state.current, state.open, state.closed, state.assign[-3:],
-                   tuple(sorted((s, t.number) for s, t in state.tails.items())))
+                   tuple(sorted((s, t[-1].number) for s, t in state.recent.items())))
             if key in seen:
                 continue
             seen.add(key)
@@ -246,25 +249,25 @@ class ColumnModel:
         open_sections = list(state.open)
         current = state.current
         if current is not None and current in open_sections:
-            tail = state.tails.get(current)
+            tail = state.tail(current)
             cut = tail is not None and not tail.terminated
             if not (cut or self.uses_credits):
                 open_sections.remove(current)
         if section in self.bylined:
             open_sections.append(section)
         return _State(state.score, section, tuple(sorted(open_sections)), state.closed,
-                      state.tails, state.recent, True, state.assign)
+                      state.recent, True, state.assign)
 
     def _advance(self, state: _State, line: Line) -> list[_State]:
         current = state.current
         if state.fresh:
             return [self._put(state, line, current, 0.0)]
-        previous = state.tails.get(current) if current is not None else None
+        previous = state.tail(current)
         if current is None or current in state.closed or previous is None:
             target = _next_open(state.open, current, None)
             if target is None:
                 return [self._put(state, line, None, 0.0)]
-            gain = self._affinity(state.tails.get(target), line)
+            gain = self._affinity(state.tail(target), line)
             return [self._put(state, line, target, gain + self._place_score(line, target, state.open))]
         options = []
         cont = self._affinity(previous, line) + self._place_score(line, current, state.open)
@@ -272,25 +275,23 @@ class ColumnModel:
         options.append(self._put(state, line, current, cont))
         target = _next_open(state.open, current, current)
         if target is not None:
-            switch = self._affinity(state.tails.get(target), line)
+            switch = self._affinity(state.tail(target), line)
             switch += self._place_score(line, target, state.open)
             switch += SWITCH_AFTER_SENTENCE if previous.terminated else SWITCH_AFTER_CUT
             options.append(self._put(state, line, target, switch))
         return options
 
     def _put(self, state: _State, line: Line, section: int | None, gain: float) -> _State:
-        tails = dict(state.tails)
         recent = dict(state.recent)
         open_sections = state.open
         closed = state.closed
         if section is not None:
             gain += self._coherence(line, state.recent.get(section, ()))
-            tails[section] = line
             recent[section] = (state.recent.get(section, ()) + (line,))[-RECENT:]
             if line.credit:
                 open_sections = tuple(s for s in state.open if s != section)
                 closed = closed | {section}
-        return _State(state.score + gain, section, open_sections, closed, tails, recent, False,
+        return _State(state.score + gain, section, open_sections, closed, recent, False,
                       state.assign + (section,))
 
     def _coherence(self, line: Line, recent: tuple[Line, ...]) -> float:
@@ -348,9 +349,3 @@ def _spread_uncertainty(placements: list[Placement], assign: tuple[int | None, .
                 result[i] = Placement(None, result[i].moved, False)
         start = end + 1
     return result
-
-
-def describe_gain(left: str, right: str) -> str:
-    """A readable figure for logs and the README's worked example."""
-    gain = join_gain(left, right)
-    return f"{gain:.1f} (×{math.exp(gain):.0f})"

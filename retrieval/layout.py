@@ -177,8 +177,3 @@ def classify_document(text: str) -> list[Line]:
         ):
             lines[line.number - 1] = Line(line.number, Kind.TEXT, line.text)
     return lines
-
-
-def mentions_in(text: str) -> list[Mention]:
-    """People named with their titles in running text (re-exported for the attribution module)."""
-    return find_titled_mentions(text)

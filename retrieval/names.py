@@ -49,7 +49,6 @@ COLLECTIVE = re.compile(
     r"负责人们|两地|双方|多位|不少|很多|许多|他们|我们|一致|纷纷|共同认为|都认为|县市区|县市总)"
 )
 
-PRONOUNS = ("他", "她")
 
 
 # The Hundred Family Surnames and other common ones: a personal name starts with one of these,

@@ -23,7 +23,6 @@ from retrieval.vocabulary import STOP_WORDS
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,})(?:省|市|县|区|镇|乡)$")
 # An enumeration of words that share their last character: `学习型、创新型、…、和谐型`.
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(.)[、，,和与及]){1,9}[\u4e00-\u9fff]{1,5}?\1")
@@ -164,8 +163,3 @@ class Tokenizer:
             out += found
         out.extend(abbreviations(text))
         return out
-
-
-def has_han(text: str) -> bool:
-    """Whether `text` holds a Chinese character."""
-    return bool(_HAN.search(text))
