@@ -7,7 +7,7 @@ paragraphs instead (the console's `全文`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from retrieval.models import Answer, Hit, Passage
 from retrieval.tokenize import normalize_aligned
@@ -15,18 +15,18 @@ from retrieval.tokenize import normalize_aligned
 ELLIPSIS = "…"
 
 
-def mark(text: str, terms: Iterable[str], left: str = "【", right: str = "】") -> str:
-    """`text` with each occurrence of the matched `terms` wrapped in markers.
+def marked_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the matched `terms` stand in `text`, adjacent ones merged, in order.
 
     Terms are normalised words (simplified, half-width, lower case); they are found in the
-    normalised text and the markers placed around the corresponding original characters.
+    normalised text and the spans given in the original characters. Single characters (家, 会)
+    are left out: marked everywhere, they would hide the words that matter.
     """
-    # Single characters (家, 会) marked everywhere would hide the words that matter.
     wanted = sorted(
         {t for t in terms if len(t.strip()) >= 2 or (t.strip() and t.isascii())}, key=len, reverse=True
     )
     if not wanted or not text:
-        return text
+        return []
     normal, origin = normalize_aligned(text)
     taken = [False] * len(normal)
     spans: list[tuple[int, int]] = []
@@ -45,11 +45,19 @@ def mark(text: str, terms: Iterable[str], left: str = "【", right: str = "】")
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
+    return merged
+
+
+def mark(
+    text: str, terms: Iterable[str], left: str = "【", right: str = "】",
+    escape: Callable[[str], str] = lambda piece: piece,
+) -> str:
+    """`text` with each matched term wrapped in markers (and every piece passed to `escape`)."""
     out, last = [], 0
-    for start, end in merged:
-        out.append(text[last:start] + left + text[start:end] + right)
+    for start, end in marked_spans(text, terms):
+        out.append(escape(text[last:start]) + left + escape(text[start:end]) + right)
         last = end
-    return "".join(out) + text[last:]
+    return "".join(out) + escape(text[last:])
 
 
 def source_line(passage: Passage) -> str:

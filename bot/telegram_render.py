@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from bot.render import ELLIPSIS, source_line
+from bot.render import ELLIPSIS, mark, source_line
 from retrieval.models import Answer, Document, Hit, Passage, Speaker, SpeakerStat
 
 MESSAGE_LIMIT = 4096
@@ -48,27 +48,8 @@ def passage_id_from_command(argument: str) -> str:
 
 
 def highlight(text: str, terms: Iterable[str]) -> str:
-    """`text` escaped, with the matched terms in bold (spans found on the raw text)."""
-    lowered = text.lower()
-    spans: list[tuple[int, int]] = []
-    for term in sorted({t.lower() for t in terms if t}, key=len, reverse=True):
-        start = lowered.find(term)
-        while start >= 0:
-            end = start + len(term)
-            if not any(s < end and start < e for s, e in spans):
-                spans.append((start, end))
-            start = lowered.find(term, end)
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):  # 服务 + 职工 side by side: one bold run, not two
-        if merged and merged[-1][1] == start:
-            merged[-1][1] = end
-        else:
-            merged.append([start, end])
-    out, last = [], 0
-    for start, end in merged:
-        out.append(esc(text[last:start]) + "<b>" + esc(text[start:end]) + "</b>")
-        last = end
-    return "".join(out) + esc(text[last:])
+    """`text` escaped, with the matched terms in bold (the console's spans, as HTML)."""
+    return mark(text, terms, "<b>", "</b>", escape=esc)
 
 
 def chunks(text: str, limit: int = CHUNK_LIMIT) -> list[str]:
