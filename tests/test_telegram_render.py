@@ -85,3 +85,10 @@ def test_source_command_round_trips_ids_with_suffixes():
 def test_not_found_and_invalid_answers_show_the_note_escaped():
     answer = Answer("x", "not_found", note="没有找到相关内容。可以试试：<张三>说了什么？")
     assert render.answer_pages(answer, 3) == ["没有找到相关内容。可以试试：&lt;张三&gt;说了什么？"]
+
+
+def test_highlight_escapes_text_and_bolds_normalised_matches():
+    from bot.telegram_render import highlight
+
+    html_text = highlight("<b>工會</b>&職工驿站", ("工会", "职工"))
+    assert html_text == "&lt;b&gt;<b>工會</b>&lt;/b&gt;&amp;<b>職工</b>驿站"
