@@ -101,7 +101,7 @@ def render_hit(hit: Hit, full: bool = False) -> str:
 def render_answer(answer: Answer, full: bool = False) -> str:
     """The whole answer as text: a lead line where useful, then each quoted hit."""
     if answer.kind in ("not_found", "invalid") or not answer.hits:
-        return answer.note or "没有找到相关内容。"
+        return (answer.note or "没有找到相关内容。") + "输入“发言人”可查看发言人列表。"
     lines = []
     if answer.kind == "who":
         lead = answer.speaker.label() if answer.speaker else "发言人不详（原文未写明是谁说的）"

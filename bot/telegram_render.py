@@ -138,7 +138,7 @@ def _only_quoted_speaker(answer: Answer) -> Speaker | None:
 def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The answer as one or more pages, each a whole message of at most `per_page` hits."""
     if answer.kind in ("not_found", "invalid") or not answer.hits:
-        return [esc(answer.note or "没有找到相关内容。")]
+        return [esc(answer.note or "没有找到相关内容。") + "发送 /speakers 可查看发言人列表。"]
     lead = answer_lead(answer)
     footer_room = len("\n\n第 99/99 页")
     groups: list[list[str]] = []

@@ -262,7 +262,7 @@ class Answerer:
 
     def _hint(self, lead: str) -> str:
         examples = "、".join(self.examples()[:3])
-        return f"{lead}可以试试这样问：{examples}；也可以查看发言人列表（控制台输入“发言人”，Telegram 发送 /speakers）。"
+        return f"{lead}可以试试这样问：{examples}" if examples else lead
 
     def _weights(self, tokens: list[str]) -> dict[str, float]:
         """Each distinct query term's weight: its idf; a word the corpus never uses weighs most."""

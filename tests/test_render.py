@@ -37,4 +37,4 @@ def test_who_answer_leads_with_the_speaker():
 
 def test_declined_answer_is_the_note():
     text = render_answer(symposium_answerer().ask("红烧肉怎么做？"))
-    assert text.startswith("没有找到相关内容。") and "speakers" in text
+    assert text.startswith("没有找到相关内容。") and text.endswith("输入“发言人”可查看发言人列表。")

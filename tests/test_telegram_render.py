@@ -84,7 +84,9 @@ def test_source_command_round_trips_ids_with_suffixes():
 
 def test_not_found_and_invalid_answers_show_the_note_escaped():
     answer = Answer("x", "not_found", note="没有找到相关内容。可以试试：<张三>说了什么？")
-    assert render.answer_pages(answer, 3) == ["没有找到相关内容。可以试试：&lt;张三&gt;说了什么？"]
+    assert render.answer_pages(answer, 3) == [
+        "没有找到相关内容。可以试试：&lt;张三&gt;说了什么？发送 /speakers 可查看发言人列表。"
+    ]
 
 
 def test_highlight_escapes_text_and_bolds_normalised_matches():
