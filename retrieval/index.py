@@ -8,8 +8,8 @@ milliseconds at a million passages. `build_index` picks one by corpus size (see
 docs/performance.md for the measurements behind the threshold).
 
 bm25s is set up to score as rank-bm25 does: its "atire" term frequency is BM25Okapi's
-`tf·(k1+1)/(tf + k1·(1-b+b·dl/avgdl))`, with the same k1 and b, and each column of its matrix
-is rescaled to rank-bm25's idf `log((N-n+0.5)/(n+0.5))`, including rank-bm25's floor (0.25 ×
+`tf·(k1+1)/(tf + k1·(1-b+b·dl/avgdl))`, with the same k1 and b, and each entry of the matrix
+is that times rank-bm25's idf `log((N-n+0.5)/(n+0.5))`, including rank-bm25's floor (0.25 ×
 the mean idf) for a term in more than half of the passages. That floor matters here: in a
 union newspaper 工会 and 职工 are in most paragraphs. The scores then agree to float32
 precision (tests/test_index.py).
@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
+
+from retrieval.cache_files import _bar
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ EPSILON = 0.25
 # Below this many passages rank-bm25 answers within a few milliseconds and builds without the
 # bm25s import (0.2 s of a cold start); above it bm25s is faster (docs/performance.md).
 BM25S_FROM = 5_000
+# Work in steps of this size in `BM25sIndex.from_arrays`: larger steps hold more memory at once.
+_PASSAGES_PER_STEP = 1 << 16
+_KEYS_PER_STEP = 1 << 21
 
 EngineName = Literal["rank-bm25", "bm25s"]
 
@@ -140,9 +146,9 @@ class RankBM25Index:
 class BM25sIndex:
     """bm25s: BM25 scores precomputed into a sparse matrix; a query sums a few columns.
 
-    bm25s computes the term-frequency part as BM25Okapi does ("atire") and an idf that is
-    always positive ("lucene"); each column is then rescaled to rank-bm25's idf, floor for
-    very common terms included, so that both engines give the same scores. Saved as plain .npy
+    The matrix is bm25s's, filled in with numpy (`from_arrays`): bm25s's term-frequency part
+    ("atire", as BM25Okapi's) times rank-bm25's idf, floor for very common terms included, so
+    that both engines give the same scores. Saved as plain .npy
     arrays and JSON, loaded with `mmap` so that a restart reads only the columns it touches.
     """
 
@@ -157,20 +163,112 @@ class BM25sIndex:
     @classmethod
     def build(cls, corpus_tokens: Sequence[Sequence[str]], progress: bool = False) -> BM25sIndex:
         """Index `corpus_tokens` (one token list per passage)."""
+        lengths = np.empty(len(corpus_tokens), dtype=np.int32)
+
+        def terms() -> Iterator[str]:
+            for i, tokens in enumerate(_bar(corpus_tokens, progress, "term ids")):
+                lengths[i] = len(tokens)
+                yield from tokens
+
+        # A term's id is its first appearance: a missing key gets the dictionary's size.
+        vocabulary: defaultdict[str, int] = defaultdict()
+        vocabulary.default_factory = vocabulary.__len__
+        ids = np.fromiter(map(vocabulary.__getitem__, terms()), dtype=np.int32)
+        return cls.from_arrays(lengths, ids, list(vocabulary), progress=progress)
+
+    @classmethod
+    def from_arrays(cls, lengths: np.ndarray, ids: np.ndarray, vocabulary: Sequence[str],
+                    progress: bool = False) -> BM25sIndex:
+        """Index passages given as term ids, with numpy: as `build` on their token lists.
+
+        Args:
+            lengths: the number of terms of each passage (0 for an empty passage).
+            ids: every passage's term ids, concatenated in passage order; a passage may hold
+                a term more than once.
+            vocabulary: `vocabulary[id]` is the term of `id`.
+
+        bm25s's `index` counts terms with a set and a Counter per passage in Python (5 s for
+        100,000 passages); here one sort of (column, passage) keys gives every term frequency
+        in the matrix's order: 0.3 s, and 4-6 s and 1.1 GB for a million passages of 70 terms.
+        """
         bm25s = _bm25s()
-        # As RankBM25Index: an empty passage is one empty word long (same lengths, same idf).
-        corpus = [list(t) or [""] for t in corpus_tokens] or [[""]]
-        retriever = bm25s.BM25(k1=K1, b=B, method="atire", idf_method="lucene")
-        retriever.index(corpus, show_progress=progress, leave_progress=False)
-        scores = retriever.scores
-        df = np.diff(np.asarray(scores["indptr"])).astype(np.float64)
-        n = len(corpus)
-        lucene = np.log1p((n - df + 0.5) / (df + 0.5))
+        from bm25s.scoring import _score_tfc_atire
+
+        lengths = np.asarray(lengths, dtype=np.int32)
+        ids = np.asarray(ids, dtype=np.int32)
+        size = len(lengths)
+        if int(lengths.sum(dtype=np.int64)) != len(ids) or (size and int(lengths.min()) < 0) \
+                or (len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary)) \
+                or len(set(vocabulary)) != len(vocabulary):
+            raise ValueError("lengths, ids and vocabulary do not describe the same passages")
+        # As RankBM25Index: an empty passage is one "" term long; an empty corpus is one such.
+        if size == 0:
+            lengths = np.zeros(1, dtype=np.int32)
+        empty = np.flatnonzero(lengths == 0)
+        blank = next((i for i, term in enumerate(vocabulary) if term == ""), len(vocabulary))
+        # Columns for the terms that occur, in id order: an unused term would change the
+        # idf floor (a mean over the columns), and bm25s's own vocabulary has none.
+        used = np.bincount(ids, minlength=len(vocabulary) + 1) > 0
+        used[blank] |= len(empty) > 0
+        terms = [vocabulary[i] if i < len(vocabulary) else ""
+                 for i in np.flatnonzero(used).tolist()]
+        column = (np.cumsum(used) - 1).astype(np.uint64)
+
+        # One key per term occurrence, column << 32 | passage: sorted, equal keys are one
+        # (term, passage) pair, their count its term frequency, in CSC order.
+        keys = np.empty(len(ids) + len(empty), dtype=np.uint64)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        for start in _bar(range(0, len(lengths), _PASSAGES_PER_STEP), progress, "keys"):
+            stop = min(start + _PASSAGES_PER_STEP, len(lengths))
+            part = keys[offsets[start]:offsets[stop]]
+            np.take(column, ids[offsets[start]:offsets[stop]], out=part, mode="clip")
+            part <<= 32
+            part |= np.repeat(np.arange(start, stop, dtype=np.uint64), lengths[start:stop])
+        keys[len(ids):] = column[blank] << 32 | empty.astype(np.uint64)
+        keys.sort()
+        del part  # a view: it would keep `keys` alive after its `del` below
+
+        starts = np.empty(len(keys) + 1, dtype=bool)  # where a pair starts; the last ends all
+        starts[0] = starts[-1] = True
+        np.not_equal(keys[1:], keys[:-1], out=starts[1:-1])
+        pairs = int(np.count_nonzero(starts)) - 1
+        indices = np.empty(pairs, dtype=np.int32)
+        data = np.empty(pairs, dtype=np.float32)
+        df = np.zeros(len(terms), dtype=np.int64)
+        dl = np.maximum(lengths, 1)
+        avgdl = dl.mean(dtype=np.float64)
+        done = 0
+        for start in _bar(range(0, len(keys), _KEYS_PER_STEP), progress, "scores"):
+            stop = min(start + _KEYS_PER_STEP, len(keys))
+            first = np.flatnonzero(starts[start:stop]) + start
+            if not len(first):  # one pair's occurrences fill this whole step
+                continue
+            tf = np.diff(first, append=stop + int(np.argmax(starts[stop:])))
+            pair = keys[first]
+            rows = (pair & 0xFFFFFFFF).astype(np.int32)
+            df += np.bincount((pair >> 32).astype(np.intp), minlength=len(terms))
+            indices[done:done + len(rows)] = rows
+            data[done:done + len(rows)] = _score_tfc_atire(tf, dl[rows], avgdl, K1, B)
+            done += len(rows)
+        del keys, starts, first, tf, pair, rows  # the idf pass below needs room too
+
+        n = len(lengths)
         idf = np.log(n - df + 0.5) - np.log(df + 0.5)  # rank-bm25's, then its floor
-        idf = np.where(idf < 0, EPSILON * idf.mean() if len(idf) else 0.0, idf)
-        scale = (idf / lucene).astype(scores["data"].dtype)
-        scores["data"] *= np.repeat(scale, np.diff(scores["indptr"]))
-        return cls(retriever, len(corpus_tokens), idf)
+        idf = np.where(idf < 0, EPSILON * idf.mean(), idf)
+        data *= np.repeat(idf.astype(np.float32), df)
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+
+        # What bm25s's `index` leaves on the retriever, so that its own scoring, `save` and
+        # `load` work. Its idf_method is not used here but goes into the saved parameters.
+        retriever = bm25s.BM25(k1=K1, b=B, method="atire", idf_method="lucene")
+        retriever.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n}
+        retriever.nonoccurrence_array = None
+        retriever.vocab_dict = dict(zip(terms, range(len(terms))))
+        retriever.vocab_dict.setdefault("", len(terms))  # bm25s's empty token, past the matrix
+        retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
+        return cls(retriever, size, idf)
 
     def save(self, folder: Path) -> None:
         """Write the index's arrays and vocabulary into `folder`."""

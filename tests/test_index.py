@@ -157,3 +157,135 @@ def test_both_engines_know_which_passages_hold_a_term(seed_corpus, tmp_path):
             assert index.postings(term) == holding, term
         assert index.present(probes, positions) == [
             {t for t in probes if t in sets[p]} for p in positions]
+
+
+def _reference_build(corpus_tokens: list[list[str]]) -> BM25sIndex:
+    """The former `BM25sIndex.build`: bm25s's own `index()`, each column rescaled afterwards."""
+    import numpy as np
+
+    from retrieval.index import B, EPSILON, K1, _bm25s
+
+    corpus = [list(t) or [""] for t in corpus_tokens] or [[""]]
+    retriever = _bm25s().BM25(k1=K1, b=B, method="atire", idf_method="lucene")
+    retriever.index(corpus, show_progress=False)
+    scores = retriever.scores
+    df = np.diff(np.asarray(scores["indptr"])).astype(np.float64)
+    n = len(corpus)
+    lucene = np.log1p((n - df + 0.5) / (df + 0.5))
+    idf = np.log(n - df + 0.5) - np.log(df + 0.5)
+    idf = np.where(idf < 0, EPSILON * idf.mean() if len(idf) else 0.0, idf)
+    scores["data"] *= np.repeat((idf / lucene).astype(scores["data"].dtype),
+                                np.diff(scores["indptr"]))
+    return BM25sIndex(retriever, len(corpus_tokens), idf)
+
+
+def _assert_same_matrix(reference: BM25sIndex, fast: BM25sIndex) -> None:
+    """The same matrix once the reference's columns are put in `fast`'s order."""
+    import numpy as np
+
+    ref, new = reference._bm25.scores, fast._bm25.scores
+    assert new["num_docs"] == ref["num_docs"]
+    assert fast._vocab.keys() == reference._vocab.keys()
+    columns = len(new["indptr"]) - 1
+    assert columns == len(ref["indptr"]) - 1 == len(fast._idf)
+    # "" is a column when an empty passage made it one, else bm25s's token past the matrix.
+    assert (fast._vocab[""] < columns) == (reference._vocab[""] < columns)
+    named = sorted((i, t) for t, i in fast._vocab.items() if i < columns)
+    assert [i for i, _ in named] == list(range(columns))  # one term per column
+    order = [reference._vocab[t] for _, t in named]
+    parts = [slice(int(ref["indptr"][c]), int(ref["indptr"][c + 1])) for c in order]
+    indptr = np.concatenate([[0], np.cumsum([p.stop - p.start for p in parts])])
+    assert np.array_equal(new["indptr"], indptr)
+    assert np.array_equal(new["indices"], np.concatenate([ref["indices"][p] for p in parts]))
+    assert new["data"].dtype == np.float32 and new["indices"].dtype == ref["indices"].dtype
+    assert np.allclose(new["data"], np.concatenate([ref["data"][p] for p in parts]),
+                       rtol=1e-6, atol=1e-7)
+    assert np.allclose(fast._idf, reference._idf[order], rtol=1e-12, atol=1e-12)
+
+
+def _assert_same_answers(reference: BM25sIndex, fast: BM25sIndex, corpus: list[list[str]],
+                         rng: random.Random) -> None:
+    """search, idf, df, postings and present agree, and bm25s's own scoring with `scores`."""
+    import numpy as np
+
+    words = sorted({t for tokens in corpus for t in tokens}) + ["", "没有这个词"]
+    for _ in range(20):
+        query = rng.sample(words, min(3, len(words)))
+        _assert_same_top(reference.search(query, 5), fast.search(query, 5))
+        ids = [fast._vocab[t] for t in query if t and t in fast._vocab]
+        if ids:
+            assert np.allclose(fast.scores(ids), fast._bm25.get_scores_from_ids(ids),
+                               rtol=1e-5, atol=1e-6)
+    positions = list(range(len(corpus)))
+    for term in words:
+        assert fast.idf(term) == pytest.approx(reference.idf(term), rel=1e-12, abs=1e-12), term
+        assert fast.df(term) == reference.df(term), term
+        assert fast.postings(term) == reference.postings(term), term
+    assert fast.present(words, positions) == reference.present(words, positions)
+
+
+def _arrays(corpus: list[list[str]], vocabulary: list[str]):  # noqa: ANN202 - numpy arrays
+    import numpy as np
+
+    ids = {t: i for i, t in enumerate(vocabulary)}
+    lengths = np.array([len(t) for t in corpus], dtype=np.int32)
+    return lengths, np.array([ids[t] for tokens in corpus for t in tokens], dtype=np.int32)
+
+
+def _written_corpora() -> list[list[list[str]]]:
+    """Small corpora with repeated terms, empty passages, and terms in most passages."""
+    words = "工会 职工 之家 劳模 工匠 创新 帮扶 权益 维权 农民工 工资 培训 技能 竞赛".split()
+    rng = random.Random(11)
+    corpora: list[list[list[str]]] = [[], [[]], [[], []], [["工会"]], [["工会", "工会", "职工"]],
+                                      [["工会"], ["工会"], ["职工"]], [["工会"], [], ["工会"]]]
+    for size in (2, 5, 30, 200):
+        corpus = []
+        for _ in range(size):
+            tokens = [rng.choice(words[:6]) for _ in range(rng.randint(0, 15))]  # repeats
+            if rng.random() < 0.7:
+                tokens.append("工会")  # in most passages: its idf is rank-bm25's floor
+            corpus.append(tokens if rng.random() > 0.1 else [])
+        corpora.append(corpus)
+    return corpora
+
+
+def test_from_arrays_builds_the_former_build_s_matrix():
+    rng = random.Random(12)
+    floors = 0
+    for corpus in _written_corpora():
+        reference = _reference_build(corpus)
+        floors += any(2 * reference.df(t) > len(corpus) for t in reference._vocab)
+        vocabulary = sorted({t for tokens in corpus for t in tokens})
+        # Ids in another order, unused terms and "" in the vocabulary change nothing.
+        padded = ["不用的词", *reversed(vocabulary), "", "也不用"]
+        for fast in (BM25sIndex.build(corpus), BM25sIndex.from_arrays(*_arrays(corpus, vocabulary),
+                     vocabulary), BM25sIndex.from_arrays(*_arrays(corpus, padded), padded)):
+            assert len(fast) == len(reference) == len(corpus)
+            _assert_same_matrix(reference, fast)
+            _assert_same_answers(reference, fast, corpus, rng)
+    assert floors >= 3  # the floor was exercised
+
+
+def test_from_arrays_builds_the_former_build_s_matrix_on_the_seeds(seed_corpus, tmp_path):
+    tokenizer, corpus = seed_corpus
+    corpus = [*corpus, []]
+    reference, fast = _reference_build(corpus), BM25sIndex.build(corpus)
+    _assert_same_matrix(reference, fast)
+    _assert_same_answers(reference, fast, corpus, random.Random(13))
+    for question in QUESTIONS:
+        tokens = tokenizer.tokens(question)
+        _assert_same_top(reference.search(tokens, 10), fast.search(tokens, 10))
+    fast.save(tmp_path)
+    _assert_same_matrix(reference, BM25sIndex.load(tmp_path))
+
+
+def test_from_arrays_refuses_arrays_that_disagree():
+    import numpy as np
+
+    lengths, ids = np.array([2, 1], dtype=np.int32), np.array([0, 1, 1], dtype=np.int32)
+    BM25sIndex.from_arrays(lengths, ids, ["工会", "职工"])
+    for bad in ((lengths, ids[:2], ["工会", "职工"]), (lengths, ids, ["工会"]),
+                (np.array([4, -1], dtype=np.int32), ids, ["工会", "职工"]),
+                (lengths, ids, ["工会", "工会"])):
+        with pytest.raises(ValueError):
+            BM25sIndex.from_arrays(*bad)
