@@ -72,7 +72,7 @@ def _du(folder: Path) -> int:
 def run_index_build(size: int, engine: str, queries: int) -> dict:
     """The index layer alone (terms, index, disk), for sizes where the answerer is too slow."""
     from benchmarks.corpus import synthetic_passages
-    from retrieval.answer import index_text
+    from retrieval.summary import index_text
     from retrieval.store import IndexStore
     from retrieval.tokenize import Tokenizer
     from retrieval.vocabulary import corpus_terms
@@ -111,7 +111,7 @@ def run_index_build(size: int, engine: str, queries: int) -> dict:
 def run_index_cold(size: int, engine: str) -> dict:
     """A restart of the index layer: passages unpickled, terms and index from the cache."""
     started = time.perf_counter()
-    from retrieval.answer import index_text
+    from retrieval.summary import index_text
     from retrieval.store import IndexStore
     from retrieval.tokenize import Tokenizer
     from retrieval.vocabulary import corpus_terms
@@ -206,7 +206,8 @@ def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
     hash, entry and number of passages); everything after chunking runs as in real use.
     """
     from benchmarks.corpus import documents_of, synthetic_passages
-    from retrieval.store import IndexStore, _file_sha, _packed, _sha, _write_blob
+    from retrieval.cache_files import write_entry
+    from retrieval.store import IndexStore, _file_sha, _sha
 
     passages = synthetic_passages(size)
     folder = DATA / f"{size}-{engine}-restart"
@@ -224,7 +225,7 @@ def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
         path.write_text(document.text, encoding="utf-8")
         content = _file_sha(path)
         key = _sha(store._version, document.id, content)[:24]
-        _write_blob(root / "passages" / key, _packed(document, by_document[document.id]))
+        write_entry(root / "passages" / key, document, by_document[document.id])
         stat = path.stat()
         files[document.id] = [stat.st_size, stat.st_mtime_ns, content, key,
                               len(by_document[document.id])]

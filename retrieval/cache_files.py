@@ -1,20 +1,36 @@
-"""Files of the persisted index: checked blobs, and the lazy sequences read from them.
+"""Files of the persisted index: checked blobs, passage entries, and the lazy sequences over them.
 
 A blob is a pickled value behind a magic string and the SHA-256 of its bytes, written
 atomically; reading one that fails its check raises `IndexError_`, so the store rebuilds it.
-`Passages` and `Documents` read a document's entry only when a question first needs it.
+
+A passage entry holds one document and its passages, laid out so that one passage can be read
+and checked without the rest (integers are little-endian u64, digests 16-byte BLAKE2b):
+
+    magic | n | n + 2 offsets | n + 1 digests | digest of all the above      (the header)
+    | the pickled `Document` | passage 0 pickled | ... | passage n - 1 pickled
+
+Item 0 is the document and item k + 1 passage k; item i lies from offset i to offset i + 1, the
+first offset is where the header ends and the last the file's size, which must match. The
+document (its whole text) is an item rather than part of the header, so that a header stays at
+24 bytes a passage. `Passages` and `Documents` read a document's header when a question first
+needs it, keep it in an LRU, and then read and check only the bytes of the item asked for; an
+entry that fails a check is read whole by the store, which rebuilds it.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import logging
 import os
 import pickle
+import struct
 import sys
 import threading
+from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,17 +41,23 @@ from retrieval.models import Document, Passage
 if TYPE_CHECKING:
     from retrieval.store import IndexStore
 
+logger = logging.getLogger(__name__)
+
 _MAGIC = b"chuchu-cache\x01"
 
 
 # -- checked blobs --------------------------------------------------------------------------
-def _write_blob(path: Path, value: object) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "wb") as handle:
-        handle.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+        handle.writelines(chunks)
     os.replace(temporary, path)
+
+
+def _write_blob(path: Path, value: object) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_atomically(path, (_MAGIC, hashlib.sha256(payload).digest(), payload))
 
 
 def _read_blob(path: Path) -> object:
@@ -45,6 +67,112 @@ def _read_blob(path: Path) -> object:
     if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(data[head:]).digest() != data[len(_MAGIC):head]:
         raise IndexError_(f"damaged cache entry {path.name}")
     return pickle.loads(data[head:])  # noqa: S301 - our own file, checked above
+
+
+# -- passage entries ------------------------------------------------------------------------
+_ENTRY_MAGIC = b"chuchu-passages\x01"  # unlike `_MAGIC`, so a blob is never read as an entry
+_DIGEST = 16
+_COUNT = struct.Struct("<Q")
+_FIRST_READ = 8192  # one read holds the header of a document of up to 330 passages
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
+class _Header:
+    """Where each item of an entry lies (`offsets[i]` to `offsets[i + 1]`) and its digest."""
+
+    __slots__ = ("offsets", "digests", "memory")
+
+    def __init__(self, offsets: array, digests: bytes) -> None:
+        self.offsets = offsets
+        self.digests = digests
+        self.memory = sys.getsizeof(offsets) + sys.getsizeof(digests) + 100  # bytes held
+
+    @property
+    def count(self) -> int:
+        """The number of passages."""
+        return len(self.offsets) - 2
+
+    def checked(self, item: int, data: bytes, name: str) -> bytes:
+        """`data`, read as item `item`; raises `IndexError_` unless it is what was written."""
+        if len(data) != self.offsets[item + 1] - self.offsets[item] \
+                or _digest(data) != self.digests[item * _DIGEST:(item + 1) * _DIGEST]:
+            raise IndexError_(f"cache entry {name}: item {item} fails its check")
+        return data
+
+
+def _parse_header(read: Callable[[int, int], bytes], size: int, name: str) -> _Header:
+    """The checked header of an entry of `size` bytes; `read(offset, length)` gives its bytes."""
+    head = read(0, min(size, _FIRST_READ))
+    fixed = len(_ENTRY_MAGIC) + _COUNT.size
+    if len(head) < fixed or head[:len(_ENTRY_MAGIC)] != _ENTRY_MAGIC:
+        raise IndexError_(f"cache entry {name} is not a passage entry of this version")
+    items = _COUNT.unpack_from(head, len(_ENTRY_MAGIC))[0] + 1
+    end = fixed + (items + 1) * 8 + items * _DIGEST  # where the header's own digest starts
+    start = end + _DIGEST
+    if start > size:
+        raise IndexError_(f"cache entry {name} is shorter than its header")
+    if start > len(head):
+        head += read(len(head), start - len(head))
+    if _digest(head[:end]) != head[end:start]:
+        raise IndexError_(f"cache entry {name} has a damaged header")
+    offsets = array("Q", head[fixed:fixed + (items + 1) * 8])
+    if sys.byteorder == "big":
+        offsets.byteswap()
+    if offsets[0] != start or offsets[-1] != size:
+        raise IndexError_(f"cache entry {name} is {size} bytes, not what its header says")
+    return _Header(offsets, head[fixed + (items + 1) * 8:end])
+
+
+def write_entry(path: Path, document: Document,
+                passages: Sequence[Passage]) -> tuple[Document, list[bytes]]:
+    """Write `document` and its passages as one entry, atomically.
+
+    Returns the document and its pickled passages, as `read_entry` gives them back.
+    """
+    pickled = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in passages]
+    items = [pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), *pickled]
+    start = len(_ENTRY_MAGIC) + _COUNT.size + (len(items) + 1) * 8 + len(items) * _DIGEST + _DIGEST
+    offsets = itertools.accumulate(map(len, items), initial=start)
+    head = b"".join((_ENTRY_MAGIC, _COUNT.pack(len(pickled)),
+                     struct.pack(f"<{len(items) + 1}Q", *offsets), *map(_digest, items)))
+    _write_atomically(path, (head, _digest(head), *items))
+    return document, pickled
+
+
+def read_entry(path: Path) -> tuple[Document, list[bytes]]:
+    """The document in `path` and its pickled passages, each checked, from one read.
+
+    Raises `IndexError_` when the entry is damaged, truncated or of another format.
+    """
+    data = path.read_bytes()
+    header = _parse_header(lambda offset, length: data[offset:offset + length], len(data),
+                           path.name)
+    offsets = header.offsets
+    items = [header.checked(i, data[offsets[i]:offsets[i + 1]], path.name)
+             for i in range(len(offsets) - 1)]
+    document = pickle.loads(items[0])  # noqa: S301 - our own file, checked above
+    if not isinstance(document, Document):
+        raise IndexError_(f"cache entry {path.name} does not start with a document")
+    return document, items[1:]
+
+
+def _read_item(path: Path, header: _Header | None, item: int) -> tuple[_Header, bytes]:
+    """Item `item` of the entry in `path`, checked, and the entry's header.
+
+    The header is read (and checked against the file's size) unless one is given.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if header is None:
+            header = _parse_header(lambda offset, length: os.pread(fd, length, offset),
+                                   os.fstat(fd).st_size, path.name)
+        start, end = header.offsets[item], header.offsets[item + 1]
+        return header, header.checked(item, os.pread(fd, end - start, start), path.name)
+    finally:
+        os.close(fd)
 
 
 def _file_sha(path: Path) -> str:
@@ -87,16 +215,49 @@ class _Part:
     count: int
 
 
+class _Lru:
+    """The values used last, within `budget` bytes as `size(value)` counts them (not locked)."""
+
+    def __init__(self, budget: int, size: Callable[[object], int]) -> None:
+        self.budget = budget
+        self.held = 0
+        self._size = size
+        self._values: OrderedDict[object, object] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: object) -> object | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._values.move_to_end(key)
+        return value
+
+    def put(self, key: object, value: object) -> None:
+        self.pop(key)
+        self._values[key] = value
+        self.held += self._size(value)
+        while self.held > self.budget and len(self._values) > 1:
+            self.held -= self._size(self._values.popitem(last=False)[1])
+
+    def pop(self, key: object) -> None:
+        if key in self._values:
+            self.held -= self._size(self._values.pop(key))
+
+
 class _Parts:
-    """A folder's per-document entries, read on first use and kept in a small LRU.
+    """A folder's per-document entries, whose headers are read on first use and kept in an LRU.
 
     Unpickling a million passages took 21 s at every start; the answer core needs a few dozen
-    per question, so a restart reads none of them. Each passage is pickled on its own, so a
-    question that pools thirty passages from thirty documents unpickles thirty passages, not
-    six thousand. Questions run on several threads.
+    per question, so a restart reads none of them. A question that pools thirty passages from
+    thirty documents reads thirty headers and thirty passages, not six thousand passages (whole
+    entries, 300 kB each, made an answer's p95 77 ms at a million passages). The passages read
+    last are kept too, so a question asked again reads nothing, even once a reload has removed
+    the entries. Questions run on several threads.
     """
 
-    CACHED = 512  # documents kept in memory, as pickled passages (about 100 kB each)
+    HEADER_BYTES = 32 << 20  # 25 bytes a passage: a million passages' headers fit
+    PASSAGE_BYTES = 8 << 20  # pickled passages read last: some ten thousand
 
     def __init__(self, store: IndexStore, folder: Path, parts: list[_Part]) -> None:
         self.store = store
@@ -108,20 +269,54 @@ class _Parts:
             self.starts.append(total)
             total += part.count
         self.total = total
-        self._cache: OrderedDict[int, tuple[Document, list[bytes]]] = OrderedDict()
+        self._headers = _Lru(self.HEADER_BYTES, lambda header: header.memory)
+        self._passages = _Lru(self.PASSAGE_BYTES, lambda pickled: sys.getsizeof(pickled) + 100)
         self._lock = threading.Lock()
 
     def get(self, i: int) -> tuple[Document, list[bytes]]:
+        """Document `i` and all its pickled passages, from one read of its entry."""
+        with self._lock:  # the store rebuilds a damaged entry here
+            return self.store._load_part(self.parts[i], self.folder)
+
+    def passage(self, i: int, k: int) -> bytes:
+        """Passage `k` of document `i`, pickled, read and checked on its own."""
         with self._lock:
-            found = self._cache.get(i)
-            if found is not None:
-                self._cache.move_to_end(i)
-                return found
-            found = self.store._load_part(self.parts[i], self.folder)
-            self._cache[i] = found
-            if len(self._cache) > self.CACHED:
-                self._cache.popitem(last=False)
-            return found
+            found = self._passages.get((i, k))
+        if found is None:
+            found = self._read(i, k + 1)
+            if found is None:
+                found = self.get(i)[1][k]
+            with self._lock:
+                self._passages.put((i, k), found)
+        return found
+
+    def document(self, i: int) -> Document:
+        """Document `i`, read and checked without its passages."""
+        found = self._read(i, 0)
+        return pickle.loads(found) if found is not None else self.get(i)[0]  # noqa: S301
+
+    def _read(self, i: int, item: int) -> bytes | None:
+        """Item `item` of entry `i`; None when the entry fails a check, is gone or was changed.
+
+        The store then reads the entry whole, says what is wrong and rebuilds it (or refuses
+        it), so a damaged entry is logged and counted once.
+        """
+        part = self.parts[i]
+        with self._lock:
+            header = self._headers.get(i)
+        try:
+            fresh, data = _read_item(part.entry, header, item)
+            if fresh.count != part.count:
+                raise IndexError_(f"cache entry {part.entry.name} holds {fresh.count} passages")
+        except (IndexError_, OSError) as exc:
+            logger.debug("reading %s whole: %s", part.entry.name, exc)
+            with self._lock:
+                self._headers.pop(i)
+            return None
+        if header is None:  # read outside the lock: two threads may both read it, harmlessly
+            with self._lock:
+                self._headers.put(i, fresh)
+        return data
 
 
 class _Lazy(Sequence):
@@ -158,11 +353,11 @@ class Passages(_Lazy):
 
     def _item(self, i: int) -> Passage:
         part = bisect.bisect_right(self._parts.starts, i) - 1  # the last of equal starts
-        return pickle.loads(self._parts.get(part)[1][i - self._parts.starts[part]])
+        return pickle.loads(self._parts.passage(part, i - self._parts.starts[part]))  # noqa: S301
 
     def __iter__(self) -> Iterator[Passage]:
         for part in range(len(self._parts.parts)):
-            if self._parts.parts[part].count:
+            if self._parts.parts[part].count:  # each entry read once, whole
                 yield from map(pickle.loads, self._parts.get(part)[1])
 
     def __repr__(self) -> str:
@@ -176,7 +371,7 @@ class Documents(_Lazy):
         return len(self._parts.parts)
 
     def _item(self, i: int) -> Document:
-        return self._parts.get(i)[0]
+        return self._parts.document(i)
 
     def __repr__(self) -> str:
         return f"<{len(self)} documents>"

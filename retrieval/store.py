@@ -23,11 +23,9 @@ trusted. Entries no longer used by the folder are removed.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -55,14 +53,17 @@ from retrieval.cache_files import (
     _Parts,
     _read_blob,
     _write_blob,
+    read_entry,
+    write_entry,
 )
 from retrieval.segmenter import Segmenter, dictionary_version
+from retrieval.terms import Packed, cut, join
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3  # 2: terms kept as arrays of ids; 3: each passage pickled on its own
+FORMAT = 4  # 2: terms kept as arrays of ids; 3: each passage pickled on its own;
+# 4: passage entries with a header, so one passage is read and checked alone
 _CODE = Path(__file__).resolve().parent
-PARALLEL_FROM = 20_000  # passages to cut before a second process pays for its start
 PROGRESS_DOCUMENTS = 4  # chunking runs at about a document a second
 PROGRESS_PASSAGES = 50_000
 
@@ -76,9 +77,10 @@ def _sha(*parts: str | bytes) -> str:
 
 
 # Modules that run only when a question is answered: editing them keeps the cache.
-_ANSWER_TIME = {"answer.py", "index.py", "store.py", "snippets.py", "questions.py"}
+_ANSWER_TIME = {"answer.py", "index.py", "store.py", "snippets.py", "questions.py", "summary.py",
+                "terms.py"}
 # Modules that decide how a text becomes index terms.
-_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py")
+_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py")
 
 
 def _code(names: Sequence[str]) -> str:
@@ -138,14 +140,6 @@ def tokenizer_fingerprint(tokenizer: object) -> str:
         "\n".join(sorted(getattr(tokenizer, "stop_words", ()))),
         "\n".join(f"{word} {freq}" for word, freq in added),
     )[:16]
-
-
-# Set in the parent right before the fork; the workers inherit it instead of unpickling it.
-_FORK_TOKENIZER: object | None = None
-
-
-def _tokens_of(texts: list[str]) -> list[list[str]]:
-    return _tokens_of_with(_FORK_TOKENIZER, texts)
 
 
 class IndexStore:
@@ -233,8 +227,7 @@ class IndexStore:
                         logger.warning("skipped %s: %s", error.path, error.reason)
                         skipped.append(error)
                         continue
-                    found = _packed(document, chunk_document(document))
-                    _write_blob(entry, found)
+                    found = write_entry(entry, document, chunk_document(document))
                     self.stats["documents_cut"] += 1
                 count = len(found[1])
             used.add(key)
@@ -257,8 +250,7 @@ class IndexStore:
             from retrieval.loading import read_document
 
             document = read_document(part.path, folder)
-            found = _packed(document, chunk_document(document))
-            _write_blob(part.entry, found)
+            found = write_entry(part.entry, document, chunk_document(document))
             self.stats["documents_cut"] += 1
         if len(found[1]) != part.count:
             raise IndexError_(f"{part.path.name} changed since it was indexed; reload the documents")
@@ -289,32 +281,35 @@ class IndexStore:
         if not entry.exists():
             return None
         try:
-            value = _read_blob(entry)
-            if not (isinstance(value, tuple) and len(value) == 2
-                    and isinstance(value[0], Document) and isinstance(value[1], list)
-                    and all(isinstance(b, bytes) for b in value[1])):
-                raise IndexError_("not a document and its pickled passages")
+            return read_entry(entry)  # every passage checked
         except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             logger.warning("passage cache %s is damaged (%s); reading the document again",
                            entry.name, exc)
             self.stats["rebuilt"] += 1
             return None
-        return value
 
     # -- terms and index ----------------------------------------------------------------
     def prepare(
         self, tokenizer: object, passages: Sequence[Passage], texts: Sequence[str] | None = None,
-        engine: EngineName | None = None, learn: bool = False, terms: bool = True,
+        engine: EngineName | None = None, terms: bool = True,
     ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
-        """Teach `tokenizer` the corpus's words, cut `texts` and index them, reusing the disk.
+        """`index_texts` for `passages`, whose indexed texts are `texts` (default: their text)."""
+        texts = [p.text for p in passages] if texts is None else list(texts)
+        return self.index_texts(tokenizer, texts, [p.document_id for p in passages],
+                                index_contents(passages, texts), engine, terms)
+
+    def index_texts(
+        self, tokenizer: object, texts: Sequence[str], documents: Sequence[str],
+        contents: dict[str, str], engine: EngineName | None = None, terms: bool = True,
+    ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
+        """Cut `texts` and index them, reusing what the disk holds.
 
         Args:
             tokenizer: a `Tokenizer`, with its corpus terms added.
-            passages: the passages to index, in index order.
-            texts: what is indexed for each passage (default: its text).
+            texts: what is indexed for each passage, in index order.
+            documents: the document id of each text.
+            contents: per document, `index_contents` of its passages (keys the caches).
             engine: "rank-bm25" or "bm25s"; None to choose by the number of passages.
-            learn: first run `tokenizer.learn` on the passages' texts (or replay the words it
-                added last time over the same passages).
             terms: return every passage's terms; with False, a persisted index is loaded
                 without reading them (None is returned in their place).
         Returns:
@@ -322,35 +317,33 @@ class IndexStore:
         """
         if self._root is None:  # passages that did not come from `corpus()`: keep them apart
             self._root = self.cache_dir / "corpus-passages"
-        texts = [p.text for p in passages] if texts is None else list(texts)
-        engine = engine or self.engine or ("bm25s" if len(passages) >= BM25S_FROM else "rank-bm25")
+        engine = engine or self.engine or ("bm25s" if len(texts) >= BM25S_FROM else "rank-bm25")
         groups: dict[str, list[int]] = {}
-        for position, passage in enumerate(passages):
-            groups.setdefault(passage.document_id, []).append(position)
-        contents = index_contents(passages, texts)
-        if learn:
-            self._learn(tokenizer, passages, contents)
+        for position, document in enumerate(documents):
+            groups.setdefault(document, []).append(position)
         fingerprint = tokenizer_fingerprint(tokenizer)
-        keys = {document: _sha(fingerprint, content)[:24] for document, content in contents.items()}
+        keys = {document: _sha(fingerprint, contents[document])[:24] for document in groups}
         index_key = self._index_key(engine, fingerprint, keys)
         folder = self.root / "index" / index_key
         started = time.perf_counter()
-        index = self._load_index(folder, len(passages)) if engine == "bm25s" else None
+        index = self._load_index(folder, len(texts)) if engine == "bm25s" else None
         self.timings["index"] = time.perf_counter() - started
         self.timings["terms"] = 0.0
         if index is not None and not terms:
             return None, index  # the index was built from these very terms: they are not read
         started = time.perf_counter()
-        tokens = self._tokens(tokenizer, texts, groups, keys)
+        packed = self._terms(tokenizer, texts, groups, keys)
         self.timings["terms"] = time.perf_counter() - started
         started = time.perf_counter()
+        tokens = packed.tokens() if terms or engine != "bm25s" else None
         if index is None:
-            index = build_index(tokens, engine=engine,
-                                progress=self.progress and len(passages) >= PROGRESS_PASSAGES)
-            self.stats["index_built"] += 1
-            if isinstance(index, BM25sIndex):
+            if engine == "bm25s":
+                index = BM25sIndex.from_arrays(packed.lengths, packed.ids, packed.vocabulary)
                 self._save_index(index, folder)
-            logger.info("indexed %d passages with %s in %.1f s", len(passages), engine,
+            else:
+                index = build_index(tokens, engine=engine)  # type: ignore[arg-type]
+            self.stats["index_built"] += 1
+            logger.info("indexed %d passages with %s in %.1f s", len(texts), engine,
                         time.perf_counter() - started)
         self.timings["index"] += time.perf_counter() - started
         self._prune(self.root / "index", {index_key} if engine == "bm25s" else set())
@@ -380,87 +373,40 @@ class IndexStore:
         self.timings["index"] = time.perf_counter() - started
         return index
 
-    def _learn(self, tokenizer: object, passages: Sequence[Passage],
-               contents: dict[str, str]) -> None:
-        """Run `tokenizer.learn` on the passages, or replay the words it added last time."""
-        learn = tokenizer.learn  # type: ignore[attr-defined]
-        segmenter = _segmenter(tokenizer)
-        if segmenter is None:
-            learn(p.text for p in passages)
-            return
-        key = _sha("learn", tokenizer_fingerprint(tokenizer), *contents.values())[:24]
-        entry = self.root / "learned" / key
-        if entry.exists():
-            try:
-                added = _read_blob(entry)
-                if not isinstance(added, list) or not all(
-                        isinstance(w, str) and isinstance(f, int) for w, f in added):
-                    raise IndexError_("not a list of (word, frequency)")
-            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
-                    ValueError) as exc:
-                logger.warning("learned words %s are damaged (%s); learning again", key, exc)
-                self.stats["rebuilt"] += 1
-            else:
-                for word, freq in added:
-                    segmenter.add_word(word, freq)
-                self._prune(self.root / "learned", {key})
-                return
-        before = len(segmenter.added)
-        learn(p.text for p in passages)
-        _write_blob(entry, segmenter.added[before:])
-        self._prune(self.root / "learned", {key})
-
-    def _tokens(self, tokenizer: object, texts: Sequence[str],
-                groups: dict[str, list[int]], keys: dict[str, str]) -> list[list[str]]:
-        tokens: list[list[str] | None] = [None] * len(texts)
-        missing: list[str] = []
-        table: dict[str, str] = {}  # one string object per distinct term
-        for document, group in groups.items():
+    def _terms(self, tokenizer: object, texts: Sequence[str],
+               groups: dict[str, list[int]], keys: dict[str, str]) -> Packed:
+        """Every text's terms, in order: from each document's cache entry, or cut again."""
+        found: dict[str, Packed] = {}
+        for document, positions in groups.items():
             entry = self.root / "tokens" / keys[document]
-            cached = None
-            if entry.exists():
-                try:
-                    cached = _unpack_terms(_read_blob(entry), table)
-                except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
-                        ValueError, IndexError) as exc:
-                    logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
-                    self.stats["rebuilt"] += 1
-            if isinstance(cached, list) and len(cached) == len(group):
-                for position, terms in zip(group, cached):
-                    tokens[position] = terms
-            else:
-                missing.append(document)
-        todo = [i for document in missing for i in groups[document]]
-        cut = self._cut([texts[i] for i in todo], tokenizer)
-        for position, terms in zip(todo, cut):
-            tokens[position] = [table.setdefault(t, t) for t in terms]
-        for document in missing:
-            _write_blob(self.root / "tokens" / keys[document],
-                        _pack_terms([tokens[i] for i in groups[document]]))  # type: ignore[misc]
-        self._prune(self.root / "tokens", set(keys.values()))
-        return tokens  # type: ignore[return-value]
+            if not entry.exists():
+                continue
+            try:
+                found[document] = Packed.from_value(_read_blob(entry), len(positions))
+            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
+                    ValueError, AttributeError) as exc:
+                logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
+                self.stats["rebuilt"] += 1
+        missing = {d: p for d, p in groups.items() if d not in found}
+        if missing:
+            show = self.progress and sum(map(len, missing.values())) >= PROGRESS_PASSAGES
+            tokens = self.root / "tokens"
 
-    def _cut(self, texts: list[str], tokenizer: object) -> list[list[str]]:
-        """Index terms of `texts`, on every core when there are many."""
-        global _FORK_TOKENIZER
-        batch = 2_000
-        batches = [texts[i:i + batch] for i in range(0, len(texts), batch)]
-        show = self.progress and len(texts) >= PROGRESS_PASSAGES
-        if len(texts) < PARALLEL_FROM or self.workers < 2 \
-                or "fork" not in multiprocessing.get_all_start_methods():
-            return [t for b in _bar(batches, show, "cutting") for t in _tokens_of_with(
-                tokenizer, b)]
-        _FORK_TOKENIZER = tokenizer
-        # Without this the workers' garbage collector touches every object the parent holds
-        # (a million passages) and the kernel copies those pages: memory doubles.
-        gc.freeze()
-        try:
-            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                results = _bar(pool.imap(_tokens_of, batches), show, "cutting", len(batches))
-                return [terms for part in results for terms in part]
-        finally:
-            _FORK_TOKENIZER = None
-            gc.unfreeze()
+            def keep(document: str, packed: Packed) -> None:
+                _write_blob(tokens / keys[document], packed.to_value())
+
+            found.update(cut(tokenizer, texts, missing, keep, self.workers,
+                             lambda items, total: _bar(items, show, "cutting", total)))
+        self._prune(self.root / "tokens", set(keys.values()))
+        order = sorted(groups, key=lambda d: groups[d][0])
+        if all(groups[d] == list(range(groups[d][0], groups[d][0] + len(groups[d])))
+               for d in order):
+            return join([found[d] for d in order])  # each document's texts side by side
+        tokens: list[list[str]] = [[] for _ in texts]
+        for document, positions in groups.items():
+            for position, terms in zip(positions, found[document].tokens()):
+                tokens[position] = terms
+        return Packed.of(tokens)
 
     def _save_index(self, index: BM25sIndex, folder: Path) -> None:
         temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
@@ -511,10 +457,6 @@ class IndexStore:
                 entry.unlink(missing_ok=True)
 
 
-def _packed(document: Document, passages: list[Passage]) -> tuple[Document, list[bytes]]:
-    return document, [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in passages]
-
-
 class IndexContents:
     """Per document, a hash of what is indexed for its passages (ids, texts, indexed texts).
 
@@ -525,11 +467,12 @@ class IndexContents:
     def __init__(self) -> None:
         self._digests: dict[str, hashlib._Hash] = {}
 
-    def add(self, passage: Passage, text: str) -> None:
-        digest = self._digests.get(passage.document_id)
+    def add(self, document: str, passage: str, text: str, indexed: str) -> None:
+        """Add a passage: its document's and its own id, its text and what is indexed."""
+        digest = self._digests.get(document)
         if digest is None:
-            digest = self._digests[passage.document_id] = hashlib.sha256()
-        digest.update(f"{passage.id}\t{passage.text}\t{text}".encode())
+            digest = self._digests[document] = hashlib.sha256()
+        digest.update(f"{passage}\t{text}\t{indexed}".encode())
         digest.update(b"\x00")  # as `_sha` joins its parts
 
     def result(self) -> dict[str, str]:
@@ -540,38 +483,5 @@ def index_contents(passages: Sequence[Passage], texts: Sequence[str]) -> dict[st
     """`IndexContents` of `passages` whose indexed texts are `texts`."""
     contents = IndexContents()
     for passage, text in zip(passages, texts):
-        contents.add(passage, text)
+        contents.add(passage.document_id, passage.id, passage.text, text)
     return contents.result()
-
-
-def _tokens_of_with(tokenizer: object, texts: list[str]) -> list[list[str]]:
-    return [tokenizer.tokens(text) for text in texts]  # type: ignore[attr-defined]
-
-
-def _pack_terms(tokens: list[list[str]]) -> tuple[list[str], bytes, bytes]:
-    """A document's terms as its distinct terms and two int32 arrays (lengths, term ids).
-
-    Loading a million passages' terms as pickled lists of strings took 90 s; as arrays it is
-    one numpy gather per document.
-    """
-    import numpy as np
-
-    vocabulary: dict[str, int] = {}
-    ids = [vocabulary.setdefault(t, len(vocabulary)) for terms in tokens for t in terms]
-    lengths = np.fromiter((len(terms) for terms in tokens), dtype=np.int32, count=len(tokens))
-    return list(vocabulary), lengths.tobytes(), np.asarray(ids, dtype=np.int32).tobytes()
-
-
-def _unpack_terms(packed: object, table: dict[str, str]) -> list[list[str]]:
-    """The lists `_pack_terms` packed, their strings shared through `table`."""
-    import numpy as np
-
-    vocabulary, lengths_raw, ids_raw = packed  # type: ignore[misc]
-    lengths = np.frombuffer(lengths_raw, dtype=np.int32)
-    ids = np.frombuffer(ids_raw, dtype=np.int32)
-    if int(lengths.sum()) != len(ids) or (len(ids) and int(ids.max()) >= len(vocabulary)):
-        raise ValueError("term arrays do not agree")
-    words = np.array([table.setdefault(w, w) for w in vocabulary] or [""], dtype=object)
-    flat = words[ids].tolist()
-    ends = np.cumsum(lengths).tolist()
-    return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]

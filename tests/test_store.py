@@ -6,6 +6,7 @@ Each test writes a small corpus of its own into tmp_path and keeps its cache the
 from __future__ import annotations
 
 import logging
+import pickle
 from pathlib import Path
 
 import pytest
@@ -193,13 +194,14 @@ def test_another_tokenizer_gets_its_own_terms(tmp_path):
 
 
 def test_cutting_on_several_processes_gives_the_same_terms(tmp_path, monkeypatch):
-    import retrieval.store as store_module
+    import retrieval.terms as terms_module
 
     docs = _corpus(tmp_path / "docs")
     write(docs, "c.txt", DOC_C)
     passages = _store(tmp_path).corpus(docs).passages
     alone, _ = IndexStore(tmp_path / "one", progress=False, workers=1).prepare(Tokenizer(), passages)
-    monkeypatch.setattr(store_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(terms_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(terms_module, "_BATCH", 2)  # several batches, each of a few documents
     together, _ = IndexStore(tmp_path / "two", progress=False, workers=2).prepare(
         Tokenizer(), passages)
     assert together == alone
@@ -215,12 +217,12 @@ def test_a_restart_reads_no_passage_until_a_question_needs_one(tmp_path, monkeyp
     expected = list(first.passages)
     again = _build(docs, tmp_path / "cache")
     parts = again.passages._parts  # type: ignore[attr-defined]
-    assert not parts._cache  # the summary kept with the index was enough to start
+    assert not parts._headers  # the summary kept with the index was enough to start
     assert len(again.passages) == len(expected) and len(again.documents) == 3
     assert again.speakers() == first.speakers() and again.examples() == first.examples()
     answer = again.ask("劳模工匠创新工作室")
     assert _texts(answer) == _texts(first.ask("劳模工匠创新工作室"))
-    assert 0 < len(parts._cache) < 3  # only the documents of the pooled passages
+    assert 0 < len(parts._headers) < 3  # only the documents of the pooled passages
     assert list(again.passages) == expected and again.passages == expected
     assert again.passages[-1] == expected[-1] and again.passages[1:4] == expected[1:4]
     assert again.passage(expected[2].id) == expected[2]
@@ -232,14 +234,14 @@ def test_a_restart_reads_no_passage_until_a_question_needs_one(tmp_path, monkeyp
 def test_a_passage_entry_that_changes_its_count_is_not_trusted(tmp_path, monkeypatch):
     import retrieval.store as store_module
     from retrieval.errors import IndexError_
-    from retrieval.store import _read_blob, _write_blob
+    from retrieval.cache_files import read_entry, write_entry
 
     monkeypatch.setattr(store_module, "BM25S_FROM", 1)
     docs = _corpus(tmp_path / "docs")
     _build(docs, tmp_path / "cache")
     again = _build(docs, tmp_path / "cache")
     entry = again.passages._parts.parts[0].entry  # type: ignore[attr-defined]
-    document, pickled = _read_blob(entry)
-    _write_blob(entry, (document, pickled[:1]))
+    document, pickled = read_entry(entry)
+    write_entry(entry, document, [pickle.loads(pickled[0])])
     with pytest.raises(IndexError_):
         list(again.passages)
