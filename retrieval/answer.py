@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from config.settings import Settings
@@ -29,8 +29,8 @@ from retrieval.models import Answer, Document, Hit, Passage, Speaker, SpeakerSta
 from retrieval.questions import Intent, read_question
 from retrieval.snippets import best_sentences, shingles, speaker_at
 from retrieval.store import IndexStore
+from retrieval.summary import Indexed, Summary, index_text, summarise
 from retrieval.tokenize import Tokenizer, normalize
-from retrieval.vocabulary import corpus_terms
 
 logger = logging.getLogger(__name__)
 
@@ -40,114 +40,6 @@ MIN_COVERAGE_REST = 0.4  # the same for the hits after the first
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
-
-
-def index_text(passage: Passage) -> str:
-    """What is indexed for a passage: its text, then its speakers' names and titles."""
-    people = " ".join(
-        f"{member.name} {member.title}"
-        for speaker in passage.speakers
-        for member in (speaker.members or (speaker,))
-    )
-    return f"{passage.text} {people}" if people else passage.text
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the answer core needs to know of every passage, kept with the index.
-
-    Built in one pass over the passages; `Answerer.build` keeps it on disk beside the index,
-    so that a restart over an unchanged corpus reads neither the passages nor their terms.
-    """
-
-    user_words: frozenset[str]  # corpus terms for the tokenizer's user dictionary
-    searchable: list[int]  # positions of the indexed passages (text, deduplicated)
-    contents: dict[str, str]  # per document, a hash of what is indexed (keys the index)
-    by_id: dict[str, int]
-    speakers: dict[str, Speaker]  # normalised name -> speaker, for reading questions
-    stats: list[SpeakerStat]
-    spoken: dict[str, list[int]]  # speaker name -> positions of the passages they speak in
-    ranked: dict[str, list[int]]  # the same, searchable only, most characters spoken first
-    examples: list[str]
-
-
-def summarise(passages: Iterable[Passage]) -> tuple[Summary, list[str]]:
-    """The `Summary` of `passages`, in one pass, and the indexed text of each searchable one."""
-    from retrieval.store import IndexContents
-
-    searchable: list[int] = []
-    texts: list[str] = []
-    seen: set[str] = set()
-    by_id: dict[str, int] = {}
-    speakers: dict[str, Speaker] = {}
-    titles: dict[str, dict[str, None]] = {}
-    spoken: dict[str, list[int]] = {}
-    examples: list[str] = []
-    named: set[str] = set()
-    ranked: dict[str, list[tuple[int, int]]] = {}
-    contents = IndexContents()
-
-    def walk() -> Iterator[Passage]:
-        for i, passage in enumerate(passages):
-            yield passage  # to `corpus_terms`, which reads the same pass
-            by_id[passage.id] = i
-            names: dict[str, None] = {}
-            for speaker in passage.speakers:
-                for member in speaker.members or (speaker,):
-                    speakers.setdefault(normalize(member.name), member)
-                    names.setdefault(member.name, None)
-                    titles.setdefault(member.name, {})
-                    if member.title:
-                        titles[member.name].setdefault(member.title, None)
-            for name in names:
-                spoken.setdefault(name, []).append(i)
-            if len(examples) < 3:  # one question about each of the first speakers
-                for speaker in passage.speakers:
-                    if not speaker.members and speaker.name not in named:
-                        named.add(speaker.name)
-                        examples.append(f"{speaker.name}说了什么？")
-                        break
-            if passage.kind != "text":
-                continue  # captions are listed, never quoted as answers
-            # Identical paragraphs (pages repeat some) are indexed once.
-            key = re.sub(r"\W+", "", normalize(passage.text))
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            searchable.append(i)
-            texts.append(index_text(passage))
-            contents.add(passage, texts[-1])
-            for name in names:  # most substance first, not greetings
-                ranked.setdefault(name, []).append((-_spoken(passage, name), i))
-
-    user_words = frozenset(corpus_terms(walk()))
-    stats = [
-        SpeakerStat(name, tuple(titles[name]), len(positions))
-        for name, positions in sorted(spoken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
-    summary = Summary(user_words, searchable, contents.result(), by_id, speakers, stats, spoken,
-                      {name: [i for _, i in sorted(rows)] for name, rows in ranked.items()},
-                      examples)
-    return summary, texts
-
-
-class _Indexed(Sequence[Passage]):
-    """The searchable passages, by position in the corpus, without a list of them all."""
-
-    def __init__(self, passages: Sequence[Passage], positions: list[int]) -> None:
-        self._passages = passages
-        self._positions = positions
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self._passages[j] for j in self._positions[i]]
-        return self._passages[self._positions[i]]
-
-    def __iter__(self) -> Iterator[Passage]:
-        return (self._passages[j] for j in self._positions)
 
 
 @dataclass
@@ -174,22 +66,24 @@ class Answerer:
         corpus = store.corpus(folder)
         if not corpus.passages:
             raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
-        built: list[list[str]] = []
+        built: list[Indexed] = []
 
         def build_summary() -> Summary:
-            summary, texts = summarise(corpus.passages)
-            built.append(texts)
+            summary, indexed = summarise(corpus.passages, store.workers, store.progress)
+            built.append(indexed)
             return summary
 
-        summary = store.remember("summary", build_summary, code=("answer.py",))
+        summary = store.remember("summary", build_summary, code=("summary.py",))
         assert isinstance(summary, Summary)
         tokenizer = Tokenizer(summary.user_words)
         index = store.cached_index(tokenizer, summary.contents, len(summary.searchable))
         if index is None:
-            # Cutting and indexing need every searchable passage: read them once, in order.
-            indexed = list(_Indexed(corpus.passages, summary.searchable))
-            texts = built[0] if built else [index_text(p) for p in indexed]
-            _, index = store.prepare(tokenizer, indexed, texts, terms=False)
+            # The summary came from the disk but the index did not: read the passages again.
+            indexed = built[0] if built else summarise(
+                corpus.passages, store.workers, store.progress)[1]
+            built.clear()
+            _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
+                                         summary.contents, terms=False)
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
                    corpus.skipped, summary)
 
@@ -204,18 +98,18 @@ class Answerer:
         store: IndexStore | None = None,
     ) -> Answerer:
         """The answerer over `passages`; with a `store`, terms and index come from disk."""
-        summary, texts = summarise(passages)
+        summary, indexed = summarise(passages, store.workers if store else 1)
         tokenizer = Tokenizer(summary.user_words)
         index: Index
         if store is None:
             from retrieval.index import build_index
 
-            index = build_index([tokenizer.tokens(text) for text in texts])  # by corpus size
+            index = build_index([tokenizer.tokens(text) for text in indexed.texts])
         else:
             # The answer core asks the index which terms a passage holds, so a persisted index
             # spares loading every passage's terms (17 s at a million passages).
-            indexed = [passages[i] for i in summary.searchable]
-            _, index = store.prepare(tokenizer, indexed, texts, terms=False)
+            _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
+                                         summary.contents, terms=False)
         return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
 
     @property
@@ -369,14 +263,6 @@ class Answerer:
         if not hits:
             return Answer(question, "not_found", speaker=speaker, note=self._hint(NOT_FOUND))
         return Answer(question, "speaker", tuple(hits), speaker=speaker)
-
-
-def _spoken(passage: Passage, name: str) -> int:
-    """How many characters of the passage `name` speaks (most substance first, not greetings)."""
-    return sum(
-        len(s.text) for s in passage.segments
-        if s.speaker and name in (m.name for m in (s.speaker.members or (s.speaker,)))
-    )
 
 
 def _contained(grams: set[str], other: set[str]) -> bool:

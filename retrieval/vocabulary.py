@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from retrieval.models import Passage
+from retrieval.models import Passage, Speaker
 
 # Function words and question words: they say how a question is asked, not what it is about.
 STOP_WORDS = frozenset(
@@ -32,6 +32,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+_OPENING_MARKS = "“「『\""
 _QUOTED_TERM = re.compile(r"[“「『\"]([\u4e00-\u9fff0-9A-Za-z·+\-]{2,12})[”」』\"]")
 # A place at the start of a title, or after 、/，: `台州市总工会…`, `绍兴柯桥区总工会主席`.
 _TITLE_PLACE = re.compile(r"(?:^|[、，,；])([\u4e00-\u9fff]{2,3}(?:省|市|县|区))")
@@ -41,10 +42,23 @@ def corpus_terms(passages: Iterable[Passage]) -> set[str]:
     """Speaker names, places in their titles and terms in quotation marks, kept as whole words."""
     terms: set[str] = set()
     for passage in passages:
+        terms.update(quoted_terms(passage.text))
         for speaker in passage.speakers:
             for member in speaker.members or (speaker,):
-                if 2 <= len(member.name) <= 4:
-                    terms.add(member.name)
-                terms.update(_TITLE_PLACE.findall(member.title))
-        terms.update(_QUOTED_TERM.findall(passage.text))
+                terms.update(speaker_terms(member))
+    return terms
+
+
+def quoted_terms(text: str) -> list[str]:
+    """Terms in quotation marks: `“暖心驿站”`."""
+    if not any(mark in text for mark in _OPENING_MARKS):  # most paragraphs quote nothing
+        return []
+    return _QUOTED_TERM.findall(text)
+
+
+def speaker_terms(member: Speaker) -> list[str]:
+    """A speaker's name (when it looks like one) and the places at the start of their title."""
+    terms = _TITLE_PLACE.findall(member.title)
+    if 2 <= len(member.name) <= 4:
+        terms.append(member.name)
     return terms

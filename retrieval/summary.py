@@ -1,0 +1,216 @@
+"""What the answer core needs to know of every passage, gathered in one pass.
+
+`summarise(passages)` reads each passage once and returns the `Summary` (speakers, ids,
+searchable positions, corpus terms for the user dictionary) and what is indexed for each
+searchable passage. The pass has two halves: `_scan` looks at passages one at a time and keeps
+only small rows, `_merge` combines the rows in corpus order. On a large corpus the scan runs
+in forked workers over ranges of the corpus, which gives the same rows (tested): unpickling and
+normalising a million passages takes about two minutes on one core.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from retrieval.models import Passage, Speaker, SpeakerStat
+from retrieval.store import IndexContents
+from retrieval.tokenize import normalize
+from retrieval.vocabulary import quoted_terms, speaker_terms
+
+PARALLEL_FROM = 20_000  # passages to scan before a second process pays for its start
+_RANGE = 25_000  # passages a worker scans at a time (bounded results, a progress step each)
+_NON_WORD = re.compile(r"\W+")
+
+
+def people_of(passage: Passage) -> str:
+    """The names and titles of a passage's speakers, as they are indexed with its text."""
+    return " ".join(
+        f"{member.name} {member.title}"
+        for speaker in passage.speakers
+        for member in (speaker.members or (speaker,))
+    )
+
+
+def index_text(passage: Passage) -> str:
+    """What is indexed for a passage: its text, then its speakers' names and titles."""
+    people = people_of(passage)
+    return f"{passage.text} {people}" if people else passage.text
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the answer core needs to know of every passage, kept with the index.
+
+    Built in one pass over the passages; `Answerer.build` keeps it on disk beside the index,
+    so that a restart over an unchanged corpus reads neither the passages nor their terms.
+    """
+
+    user_words: frozenset[str]  # corpus terms for the tokenizer's user dictionary
+    searchable: list[int]  # positions of the indexed passages (text, deduplicated)
+    contents: dict[str, str]  # per document, a hash of what is indexed (keys the index)
+    by_id: dict[str, int]
+    speakers: dict[str, Speaker]  # normalised name -> speaker, for reading questions
+    stats: list[SpeakerStat]
+    spoken: dict[str, list[int]]  # speaker name -> positions of the passages they speak in
+    ranked: dict[str, list[int]]  # the same, searchable only, most characters spoken first
+    examples: list[str]
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What is indexed for each searchable passage, in the order of `Summary.searchable`."""
+
+    texts: list[str]
+    documents: list[str]  # the document id of each
+
+
+class _Row(NamedTuple):
+    """One passage as `_scan` saw it: all `_merge` needs, without the passage itself."""
+
+    id: str
+    document_id: str
+    key: bytes | None  # a hash of its letters and digits; None when it is never searched
+    text: str
+    people: str
+    members: tuple[tuple[str, Speaker], ...]  # (normalised name, member), in order
+    spoken: tuple[int, ...]  # characters spoken by each distinct member name, in order
+    example: tuple[str, ...]  # names that could give an example question
+
+
+def _scan(passages: Iterable[Passage]) -> tuple[list[_Row], set[str]]:
+    """A row per passage, and the corpus terms of them all (`corpus_terms`)."""
+    rows: list[_Row] = []
+    terms: set[str] = set()
+    normalised: dict[str, str] = {}  # names repeat: each is normalised once
+    seen: set[Speaker] = set()  # and each speaker's terms are taken once
+    for passage in passages:
+        speakers = passage.speakers
+        members = []
+        for speaker in speakers:
+            for member in speaker.members or (speaker,):
+                name = normalised.get(member.name)
+                if name is None:
+                    name = normalised[member.name] = normalize(member.name)
+                members.append((name, member))
+                if member not in seen:
+                    seen.add(member)
+                    terms.update(speaker_terms(member))
+        terms.update(quoted_terms(passage.text))
+        key = None
+        if passage.kind == "text":  # captions are listed, never quoted as answers
+            letters = _NON_WORD.sub("", normalize(passage.text))
+            key = hashlib.blake2b(letters.encode(), digest_size=16).digest() if letters else None
+        spoken: tuple[int, ...] = ()
+        if key and members:  # characters each name speaks: most substance first, not greetings
+            chars: dict[str, int] = dict.fromkeys((m.name for _, m in members), 0)
+            for segment in passage.segments:
+                if segment.speaker is not None:
+                    for name in dict.fromkeys(
+                            m.name for m in segment.speaker.members or (segment.speaker,)):
+                        chars[name] += len(segment.text)
+            spoken = tuple(chars.values())
+        people = " ".join(f"{m.name} {m.title}" for _, m in members)
+        rows.append(_Row(passage.id, passage.document_id, key, passage.text, people,
+                         tuple(members), spoken, tuple(s.name for s in speakers if not s.members)))
+    return rows, terms
+
+
+def _merge(parts: Iterable[tuple[list[_Row], set[str]]]) -> tuple[Summary, Indexed]:
+    """The `Summary` of scanned rows, in corpus order."""
+    searchable: list[int] = []
+    texts: list[str] = []
+    documents: list[str] = []
+    seen: set[bytes] = set()
+    by_id: dict[str, int] = {}
+    speakers: dict[str, Speaker] = {}
+    titles: dict[str, dict[str, None]] = {}
+    spoken: dict[str, list[int]] = {}
+    examples: list[str] = []
+    named: set[str] = set()
+    ranked: dict[str, list[tuple[int, int]]] = {}
+    contents = IndexContents()
+    user_words: set[str] = set()
+    i = -1
+    for rows, terms in parts:
+        user_words |= terms
+        for row in rows:
+            i += 1
+            by_id[row.id] = i
+            names: dict[str, None] = {}
+            for normalised, member in row.members:
+                speakers.setdefault(normalised, member)
+                names.setdefault(member.name, None)
+                known = titles.setdefault(member.name, {})
+                if member.title:
+                    known.setdefault(member.title, None)
+            for name in names:
+                spoken.setdefault(name, []).append(i)
+            if len(examples) < 3:  # one question about each of the first speakers
+                for name in row.example:
+                    if name not in named:
+                        named.add(name)
+                        examples.append(f"{name}说了什么？")
+                        break
+            # Identical paragraphs (pages repeat some) are indexed once.
+            if row.key is None or row.key in seen:
+                continue
+            seen.add(row.key)
+            searchable.append(i)
+            text = f"{row.text} {row.people}" if row.people else row.text
+            texts.append(text)
+            documents.append(row.document_id)
+            contents.add(row.document_id, row.id, row.text, text)
+            for name, chars in zip(names, row.spoken):  # most substance first, not greetings
+                ranked.setdefault(name, []).append((-chars, i))
+    stats = [
+        SpeakerStat(name, tuple(titles[name]), len(positions))
+        for name, positions in sorted(spoken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    summary = Summary(
+        frozenset(user_words), searchable, contents.result(), by_id,
+        speakers, stats, spoken, {name: [i for _, i in sorted(r)] for name, r in ranked.items()},
+        examples,
+    )
+    return summary, Indexed(texts, documents)
+
+
+# Set in the parent right before the fork; the workers inherit it instead of unpickling it.
+_FORK_PASSAGES: Sequence[Passage] | None = None
+
+
+def _scan_range(bounds: tuple[int, int]) -> tuple[list[_Row], set[str]]:
+    assert _FORK_PASSAGES is not None
+    start, stop = bounds
+    ranged = getattr(_FORK_PASSAGES, "iter_range", None)
+    return _scan(ranged(start, stop) if ranged else _FORK_PASSAGES[start:stop])
+
+
+def summarise(passages: Sequence[Passage], workers: int = 1,
+              progress: bool = False) -> tuple[Summary, Indexed]:
+    """The `Summary` of `passages` and what is indexed for each searchable one.
+
+    With `workers` > 1 and a large corpus, ranges of it are scanned in forked processes.
+    """
+    global _FORK_PASSAGES
+    if workers < 2 or len(passages) < PARALLEL_FROM \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return _merge([_scan(passages)])
+    from retrieval.cache_files import _bar
+
+    ranges = [(start, min(start + _RANGE, len(passages)))
+              for start in range(0, len(passages), _RANGE)]
+    _FORK_PASSAGES = passages
+    gc.freeze()  # keeps the workers from touching (and so copying) the parent's objects
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.imap(_scan_range, ranges)
+            return _merge(_bar(parts, progress, "reading", len(ranges)))
+    finally:
+        _FORK_PASSAGES = None
+        gc.unfreeze()

@@ -1,0 +1,125 @@
+"""The index terms of many passages: cut on every core and kept as arrays of term ids.
+
+A document's terms are packed as its distinct terms and two int32 arrays (each passage's number
+of terms, then every term id in order). Workers cut whole documents and hand back packed
+arrays, never lists of strings: at a million passages the lists alone took gigabytes and most
+of a minute to send between processes. `join` puts the documents' arrays together under one
+vocabulary, which is what `BM25sIndex.from_arrays` indexes.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+PARALLEL_FROM = 20_000  # passages to cut before a second process pays for its start
+_BATCH = 2_000  # passages a worker cuts at a time (about a second)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One document's terms: its distinct terms, terms per passage, and term ids in order."""
+
+    vocabulary: list[str]
+    lengths: np.ndarray  # int32, one per passage
+    ids: np.ndarray  # int32, indices into `vocabulary`
+
+    @classmethod
+    def of(cls, tokens: Sequence[Sequence[str]]) -> Packed:
+        vocabulary: dict[str, int] = {}
+        ids = [vocabulary.setdefault(t, len(vocabulary)) for terms in tokens for t in terms]
+        lengths = np.fromiter(map(len, tokens), dtype=np.int32, count=len(tokens))
+        return cls(list(vocabulary), lengths, np.asarray(ids, dtype=np.int32))
+
+    def to_value(self) -> tuple[list[str], bytes, bytes]:
+        """A plain value to pickle into a cache entry."""
+        return self.vocabulary, self.lengths.tobytes(), self.ids.tobytes()
+
+    @classmethod
+    def from_value(cls, value: object, passages: int) -> Packed:
+        """The `Packed` of `to_value()`; ValueError when it is not one for `passages` passages."""
+        if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], list)):
+            raise ValueError("not packed terms")
+        vocabulary, lengths_raw, ids_raw = value
+        lengths = np.frombuffer(lengths_raw, dtype=np.int32)
+        ids = np.frombuffer(ids_raw, dtype=np.int32)
+        if len(lengths) != passages or int(lengths.sum()) != len(ids) \
+                or (len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary)):
+            raise ValueError("term arrays do not agree")
+        return cls(vocabulary, lengths, ids)
+
+    def tokens(self) -> list[list[str]]:
+        """The term lists that were packed."""
+        words = np.array(self.vocabulary or [""], dtype=object)
+        flat = words[self.ids].tolist()
+        ends = np.cumsum(self.lengths).tolist()
+        return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+
+
+def join(parts: Sequence[Packed]) -> Packed:
+    """The documents' terms as one `Packed`, passages in the order of `parts`."""
+    vocabulary: dict[str, int] = {}
+    ids: list[np.ndarray] = []
+    for part in parts:
+        remap = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in part.vocabulary),
+                            dtype=np.int32, count=len(part.vocabulary))
+        ids.append(remap[part.ids] if len(part.ids) else part.ids)
+    empty = np.zeros(0, dtype=np.int32)
+    return Packed(list(vocabulary), np.concatenate([p.lengths for p in parts] or [empty]),
+                  np.concatenate(ids or [empty]))
+
+
+# What the workers need, set in the parent right before the fork: inherited, not pickled.
+_FORK: tuple[object, Sequence[str], Callable[[str, Packed], None]] | None = None
+
+
+def _cut_documents(batch: list[tuple[str, list[int]]]) -> list[tuple[str, tuple]]:
+    assert _FORK is not None
+    tokenizer, texts, keep = _FORK
+    done = []
+    for document, positions in batch:
+        packed = Packed.of([tokenizer.tokens(texts[i]) for i in positions])  # type: ignore[attr-defined]
+        keep(document, packed)
+        done.append((document, packed.to_value()))
+    return done
+
+
+def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
+        keep: Callable[[str, Packed], None], workers: int = 1,
+        bar: Callable = lambda items, total: items) -> dict[str, Packed]:
+    """Each document's packed terms: `groups` maps a document to the positions of its texts.
+
+    `keep(document, packed)` is called as each document is cut (in the worker that cut it), to
+    write its cache entry; `bar(items, total)` may wrap the batches in a progress bar.
+    """
+    global _FORK
+    batches: list[list[tuple[str, list[int]]]] = [[]]
+    size = 0
+    for document, positions in groups.items():
+        if size >= _BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append((document, positions))
+        size += len(positions)
+    total = sum(len(p) for p in groups.values())
+    _FORK = (tokenizer, texts, keep)
+    try:
+        if workers < 2 or total < PARALLEL_FROM \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            results = map(_cut_documents, batches)
+            return {d: Packed.from_value(v, len(groups[d]))
+                    for done in bar(results, len(batches)) for d, v in done}
+        # Without this the workers' garbage collector touches every object the parent holds
+        # (a million texts) and the kernel copies those pages: memory doubles.
+        gc.freeze()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.imap(_cut_documents, batches)
+            return {d: Packed.from_value(v, len(groups[d]))
+                    for done in bar(results, len(batches)) for d, v in done}
+    finally:
+        _FORK = None
+        gc.unfreeze()

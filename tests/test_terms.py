@@ -1,0 +1,58 @@
+"""Packed term arrays: what is packed comes back, damage is refused, documents join."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrieval.terms import Packed, join
+from retrieval.tokenize import Tokenizer
+
+TEXTS = ["西湖市总工会主席郑一鸣表示，职工之家要建在车间旁边。", "", "职工之家，职工之家！",
+         "东山县总工会打造“暖心驿站”。"]
+
+
+def test_packed_terms_unpack_to_the_same_lists():
+    tokens = [Tokenizer().tokens(text) for text in TEXTS]
+    packed = Packed.of(tokens)
+    assert packed.tokens() == tokens
+    again = Packed.from_value(packed.to_value(), len(TEXTS))
+    assert again.tokens() == tokens
+
+
+@pytest.mark.parametrize("damage", [
+    lambda v: (v[0], v[1][:-4], v[2]),  # a passage's length lost
+    lambda v: (v[0][:1], v[1], v[2]),  # ids beyond the vocabulary
+    lambda v: (v[0], v[1], v[2][:-4]),  # ids missing
+    lambda v: ["not", "a", "tuple"],
+])
+def test_damaged_packed_terms_are_refused(damage):
+    value = Packed.of([Tokenizer().tokens(text) for text in TEXTS]).to_value()
+    with pytest.raises(ValueError):
+        Packed.from_value(damage(value), len(TEXTS))
+
+
+def test_join_keeps_passage_order_under_one_vocabulary():
+    tokenizer = Tokenizer()
+    first = [tokenizer.tokens(t) for t in TEXTS[:2]]
+    second = [tokenizer.tokens(t) for t in TEXTS[2:]]
+    joined = join([Packed.of(first), Packed.of(second)])
+    assert joined.tokens() == first + second
+    assert len(set(joined.vocabulary)) == len(joined.vocabulary)
+    assert joined.ids.dtype == np.int32 and joined.lengths.tolist() == [len(t) for t in first + second]
+    assert join([]).tokens() == []
+
+
+def test_store_gives_each_text_its_terms_when_documents_interleave(tmp_path):
+    from retrieval.store import IndexStore
+
+    tokenizer = Tokenizer()
+    documents = ["a.txt", "b.txt", "a.txt", "b.txt"]
+    contents = {"a.txt": "a1", "b.txt": "b1"}
+    store = IndexStore(tmp_path, progress=False)
+    tokens, index = store.index_texts(tokenizer, TEXTS, documents, contents, engine="bm25s")
+    assert tokens == [tokenizer.tokens(text) for text in TEXTS]
+    again, _ = IndexStore(tmp_path, progress=False).index_texts(
+        tokenizer, TEXTS, documents, contents, engine="bm25s")  # from the term caches
+    assert again == tokens
+    assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
