@@ -237,7 +237,8 @@ class IndexStore:
         temporary = listing.with_name(f".files.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, listing)
-        self._prune(self._root / "passages", used)
+        if used:  # a folder emptied by mistake must not take a running bot's passages with it
+            self._prune(self._root / "passages", used)
         self.corpus_key = _sha(self._version, *(str(p.entry.name) for p in parts))[:24]
         lazy = _Parts(self, folder, parts)
         return Corpus(Documents(lazy), Passages(lazy), skipped)

@@ -245,3 +245,13 @@ def test_a_passage_entry_that_changes_its_count_is_not_trusted(tmp_path, monkeyp
     write_entry(entry, document, [pickle.loads(pickled[0])])
     with pytest.raises(IndexError_):
         list(again.passages)
+
+
+def test_an_emptied_folder_keeps_the_entries_a_running_answerer_reads(tmp_path):
+    docs = _corpus(tmp_path / "docs")
+    store = _store(tmp_path)
+    passages = store.corpus(docs).passages
+    for path in docs.iterdir():
+        path.unlink()
+    assert not _store(tmp_path).corpus(docs).passages  # what a reload sees: nothing to index
+    assert [p.text for p in passages] and all(p.text for p in passages)  # still readable
