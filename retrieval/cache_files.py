@@ -356,9 +356,18 @@ class Passages(_Lazy):
         return pickle.loads(self._parts.passage(part, i - self._parts.starts[part]))  # noqa: S301
 
     def __iter__(self) -> Iterator[Passage]:
-        for part in range(len(self._parts.parts)):
-            if self._parts.parts[part].count:  # each entry read once, whole
-                yield from map(pickle.loads, self._parts.get(part)[1])
+        return self.iter_range(0, len(self))
+
+    def iter_range(self, start: int, stop: int) -> Iterator[Passage]:
+        """Passages `start` to `stop` in order, each document's entry read once, whole."""
+        starts = self._parts.starts
+        part = max(bisect.bisect_right(starts, start) - 1, 0)
+        while part < len(starts) and starts[part] < stop:
+            if self._parts.parts[part].count:
+                pickled = self._parts.get(part)[1]
+                low, high = max(start - starts[part], 0), min(stop - starts[part], len(pickled))
+                yield from map(pickle.loads, pickled[low:high])  # noqa: S301 - checked entries
+            part += 1
 
     def __repr__(self) -> str:
         return f"<{len(self)} passages of {len(self._parts.parts)} documents>"

@@ -187,7 +187,7 @@ _FORK_PASSAGES: Sequence[Passage] | None = None
 def _scan_range(bounds: tuple[int, int]) -> tuple[list[_Row], set[str]]:
     assert _FORK_PASSAGES is not None
     start, stop = bounds
-    ranged = getattr(_FORK_PASSAGES, "iter_range", None)
+    ranged = getattr(_FORK_PASSAGES, "iter_range", None)  # the store's: a document at a time
     return _scan(ranged(start, stop) if ranged else _FORK_PASSAGES[start:stop])
 
 

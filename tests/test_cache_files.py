@@ -207,3 +207,19 @@ def test_passages_read_last_are_kept_once_their_entries_are_gone(tmp_path):
     for path in docs.iterdir():
         path.unlink()
     assert [corpus.passages[i] for i in asked] == [expected[i] for i in asked]
+
+
+def test_passages_in_a_range_are_those_of_indexing(tmp_path):
+    from retrieval.store import IndexStore
+    from tests.answer_helpers import SPEECH, SYMPOSIUM
+    from tests.helpers import write
+
+    write(tmp_path / "docs", "a.txt", SYMPOSIUM)
+    write(tmp_path / "docs", "b.txt", SPEECH)
+    write(tmp_path / "docs", "c.txt", "# 空\n")
+    passages = IndexStore(tmp_path / "cache", progress=False).corpus(tmp_path / "docs").passages
+    every = [passages[i] for i in range(len(passages))]
+    assert list(passages) == every
+    for start in range(len(passages) + 1):
+        for stop in range(start, len(passages) + 2):
+            assert list(passages.iter_range(start, stop)) == every[start:stop]
