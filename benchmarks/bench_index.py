@@ -233,18 +233,80 @@ def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
     return docs, cache
 
 
+def run_seed(size: int, engine: str, queries: int) -> dict:
+    """Write the restart level's folder and cache, in a process of its own (it holds every
+    synthetic passage, which must not count in the build's memory)."""
+    started = time.perf_counter()
+    _seed_cache(size, engine)
+    return {"seed_s": time.perf_counter() - started}
+
+
+class _PeakMemory:
+    """The peak of this process's and its children's proportional set size (PSS), sampled.
+
+    PSS shares a page among the processes that map it, so forked workers' copy-on-write
+    pages are counted once: the sum is the memory the build really uses.
+    """
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found = []
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                found += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    def _run(self, every: float) -> None:
+        me = os.getpid()
+        while not self._stop.wait(every):
+            total = self._pss(me) + sum(self._pss(c) for c in self._children(me))
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> float:
+        """The peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 1e6
+
+
 def run_restart_build(size: int, engine: str, queries: int) -> dict:
     """`Answerer.build` over a folder whose passages are cached: summary, cutting, index."""
     from benchmarks.corpus import synthetic_passages
     from config.settings import load_settings
     from retrieval.answer import Answerer
+    from retrieval.store import IndexStore
 
-    docs, cache = _seed_cache(size, engine)
-    settings = load_settings(documents_dir=docs, cache_dir=cache)
+    folder = DATA / f"{size}-{engine}-restart"
+    settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
+    store = IndexStore(settings.cache_dir, progress=sys.stderr.isatty())
+    memory = _PeakMemory()
     started = time.perf_counter()
-    answerer = Answerer.build(settings)
+    answerer = Answerer.build(settings, store)
     build = time.perf_counter() - started
+    peak_pss = memory.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     questions = _questions(synthetic_passages(min(size, 20_000)), queries)
     answer_times = []
     for question in questions:
@@ -253,8 +315,11 @@ def run_restart_build(size: int, engine: str, queries: int) -> dict:
         answer_times.append(time.perf_counter() - started)
     a50, a95 = _percentiles(answer_times)
     return {"size": size, "engine": type(answerer.index).__name__, "level": "restart",
-            "build_s": build, "peak_mb": peak, "answer_p50_ms": a50 * 1e3,
-            "answer_p95_ms": a95 * 1e3, "queries": len(questions)}
+            "build_s": build, "timings": store.timings, "peak_mb": peak,
+            "worker_peak_mb": workers, "peak_pss_mb": peak_pss,
+            "disk_mb": _du(settings.cache_dir) / 1e6, "answer_p50_ms": a50 * 1e3,
+            "answer_p95_ms": a95 * 1e3, "answers_per_s": len(answer_times) / sum(answer_times),
+            "queries": len(questions)}
 
 
 def run_restart_cold(size: int, engine: str) -> dict:
@@ -293,11 +358,14 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         if r.get("level") == "restart":
             cold = r["cold"]
+            t = r["timings"]
             lines.append(
-                f"| {r['size']:,} | {r['engine']} (from cached chunks) | {r['build_s']:.1f} s | — | "
-                f"{r['peak_mb']:,.0f} MB | — | — | {r['answer_p50_ms']:.1f} / "
-                f"{r['answer_p95_ms']:.1f} ms | {cold['wall_s']:.1f} s (answerer "
-                f"{cold['answerer_s']:.1f} s, peak {cold['peak_mb']:,.0f} MB) |")
+                f"| {r['size']:,} | {r['engine']} (from cached chunks) | {r['build_s']:.1f} s | "
+                f"summary {t.get('summary', 0):.1f} / cut {t.get('terms', 0):.1f} / index "
+                f"{t.get('index', 0):.1f} s | {r['peak_pss_mb']:,.0f} MB (PSS, workers included) | "
+                f"{r['disk_mb']:,.0f} MB | — | {r['answer_p50_ms']:.1f} / "
+                f"{r['answer_p95_ms']:.1f} ms ({r['answers_per_s']:.0f}/s) | {cold['wall_s']:.1f} s "
+                f"(answerer {cold['answerer_s']:.1f} s, peak {cold['peak_mb']:,.0f} MB) |")
             continue
         if r.get("level") == "index":
             cold = r["cold"]
@@ -324,12 +392,16 @@ def main() -> None:
     parser.add_argument("--level", choices=["answer", "index", "restart"], default="answer",
                         help="answer: the whole Answerer; index: terms and index only; "
                              "restart: Answerer.build over cached chunks, then a restart")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cold", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
     builds = {"answer": run_build, "index": run_index_build, "restart": run_restart_build}
     colds = {"answer": run_cold, "index": run_index_cold, "restart": run_restart_cold}
+    if args.seed:
+        print(json.dumps(run_seed(args.seed, args.engine, args.queries)))
+        return
     if args.build:
         print(json.dumps(builds[args.level](args.build, args.engine, args.queries)))
         return
@@ -341,6 +413,8 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         for engine in args.engines:
+            if args.level == "restart":
+                _child("seed", size, engine, args.queries, args.level)
             row = _child("build", size, engine, args.queries, args.level)
             row["cold"] = _child("cold", size, engine, args.queries, args.level)
             rows.append(row)

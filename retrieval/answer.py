@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -55,15 +56,21 @@ class Answerer:
     summary: Summary | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings) -> Answerer:
-        """Load, chunk, attribute and index the documents folder of `settings`."""
+    def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
+        """Load, chunk, attribute and index the documents folder of `settings`.
+
+        `store` (default: one over `settings.cache_dir`) is the cache; its `timings` say where
+        the time went.
+        """
         folder = settings.documents_dir
         if not folder.is_dir():
             raise NoDocumentsError(f"文档目录不存在：{folder}")
         # Documents are read and chunked only when their content changed since the last run;
         # passages are read lazily, a document at a time, when a question needs them.
-        store = IndexStore(settings.cache_dir)
+        store = store or IndexStore(settings.cache_dir)
+        started = time.perf_counter()
         corpus = store.corpus(folder)
+        store.timings["corpus"] = time.perf_counter() - started
         if not corpus.passages:
             raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
         built: list[Indexed] = []
@@ -73,7 +80,9 @@ class Answerer:
             built.append(indexed)
             return summary
 
+        started = time.perf_counter()
         summary = store.remember("summary", build_summary, code=("summary.py",))
+        store.timings["summary"] = time.perf_counter() - started
         assert isinstance(summary, Summary)
         tokenizer = Tokenizer(summary.user_words)
         index = store.cached_index(tokenizer, summary.contents, len(summary.searchable))
