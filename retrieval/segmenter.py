@@ -49,6 +49,9 @@ _BALLAST = "\U000f0000"
 _LOOKUP_FORMAT = "chuchu-jieba-dict 1"
 # The characters other than letters and digits that jieba's word pattern takes in.
 _JOINERS = frozenset("+#&._%-")
+# `_JOINERS.isdisjoint(text)` makes a string of each character: 6 µs for a 150-character
+# passage, where this search takes 1 µs.
+_JOINER = re.compile("[" + re.escape("".join(sorted(_JOINERS))) + "]")
 _NON_HAN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
 _SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg's re_skip
 _REPEAT = re.compile(r"([\u4e00-\u9fd5a-zA-Z0-9]{1,4})\1\1")  # a unit three times in a row
@@ -261,7 +264,7 @@ class Segmenter:
         if _REPEAT.search(text):
             return list(self._jieba_mirror().cut(text, HMM=HMM))  # type: ignore[attr-defined]
         words = self._rs.cut(text, HMM)
-        if not HMM or _JOINERS.isdisjoint(text):
+        if not HMM or _JOINER.search(text) is None:
             return words
         # jieba's HMM step splits a run of unknown non-Chinese characters at every joiner
         # (`1-1` as 1 / - / 1, `1.2.3` as 1.2 / . / 3); jieba-rs keeps the run whole.
@@ -280,7 +283,7 @@ class Segmenter:
             return self._py.cut_for_search(text, HMM=HMM)
         if _REPEAT.search(text):
             return list(self._jieba_mirror().cut_for_search(text, HMM=HMM))  # type: ignore[attr-defined]
-        if not HMM or _JOINERS.isdisjoint(text):
+        if not HMM or _JOINER.search(text) is None:
             return self._rs.cut_for_search(text, HMM)
         out: list[str] = []  # jieba's own loop, over the corrected cut
         for word in self.cut(text, HMM):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from retrieval.segmenter import Segmenter
@@ -26,7 +26,19 @@ _WORD = re.compile(r"[^\W_]", re.UNICODE)
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,})(?:省|市|县|区|镇|乡)$")
 # An enumeration of words that share their last character: `学习型、创新型、…、和谐型`.
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(.)[、，,和与及]){1,9}[\u4e00-\u9fff]{1,5}?\1")
+# How every match of `_ENUMERATION` ends: its last repetition's `(.)` and separator, the final
+# item's Han characters and `\1`.
+_ENUMERATION_END = re.compile(r"(.)[、，,和与及][\u4e00-\u9fff]{1,5}?\1")
+# Separators in text read backwards, while at most 6 other characters stand between two.
+_SEPARATOR_CHAIN_BACKWARDS = re.compile(r"[、，,和与及](?:[^、，,和与及]{0,6}[、，,和与及])*")
+_SEPARATOR = re.compile(r"[、，,和与及]")
 _NUMERALS = "一二三四五六七八九十"
+# Full-width punctuation and each character's compatibility decomposition (one ASCII character).
+# CPython's NFKC takes its slow path over a whole text as soon as one `，` needs it (19.5 µs for
+# a 150-character passage); after these replacements every synthetic passage passes its quick
+# check (1.5 µs in all). NFKC depends only on the full decomposition, which the replacement
+# keeps, so the result is the same.
+_FULL_WIDTH = tuple((wide, unicodedata.normalize("NFKD", wide)) for wide in "，；：（）！？％\u3000")
 # jieba cuts mixed text at script changes; keep `g20`, `5·1`, `85%` together as written.
 _LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.+%·\-]*[a-z0-9%]|[a-z0-9]")
 _TERMS_KEPT = 500_000  # distinct cut words whose terms are remembered
@@ -42,6 +54,30 @@ def _converter() -> object | None:
     return opencc.OpenCC("t2s")
 
 
+def _enumerations(text: str) -> Iterator[re.Match[str]]:
+    """`_ENUMERATION.finditer(text)`, each search started where a match can first be.
+
+    A match is its own ending (`_ENUMERATION_END`) and what leads to it, so without an ending
+    after the last match there is no further match. Its repetitions are at most 7 characters:
+    its separators are a chain with at most 6 other characters between two, whose first is at
+    most 6 characters after its start. The first ending found lies within the match or before
+    it, so the chain of the ending's separator reaches back at least as far as the match's own.
+    The pattern has no anchors or lookarounds: a search started there finds what the whole
+    search finds. On 150-character synthetic passages this takes 4 µs instead of 27 for the half
+    without an enumeration, 8 µs instead of 33 for the others.
+    """
+    backwards = text[::-1]
+    position = 0
+    while (ending := _ENUMERATION_END.search(text, position)) is not None:
+        chain = _SEPARATOR_CHAIN_BACKWARDS.match(backwards, len(text) - ending.start() - 2)
+        chain_start = len(text) - chain.end() if chain else 0  # always found: it is a separator
+        match = _ENUMERATION.search(text, max(position, chain_start - 6))
+        if match is None:
+            return
+        yield match
+        position = match.end()
+
+
 def abbreviations(text: str) -> list[str]:
     """Numeric abbreviations (`六型`, `三性`, `四化`) of the enumerations in normalised `text`.
 
@@ -50,9 +86,9 @@ def abbreviations(text: str) -> list[str]:
     the paragraph that spells the six out.
     """
     found = []
-    for match in _ENUMERATION.finditer(text):
+    for match in _enumerations(text):
         suffix = match.group(1)
-        items = [item for item in re.split(r"[、，,和与及]", match.group()) if item.endswith(suffix)]
+        items = [item for item in _SEPARATOR.split(match.group()) if item.endswith(suffix)]
         if 2 <= len(items) <= len(_NUMERALS) and suffix not in "的了和与及":
             found.append(_NUMERALS[len(items) - 1] + suffix)
     return found
@@ -60,6 +96,9 @@ def abbreviations(text: str) -> list[str]:
 
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lower case."""
+    for wide, narrow in _FULL_WIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
     text = unicodedata.normalize("NFKC", text)
     converter = _converter()
     if converter is not None:

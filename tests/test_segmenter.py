@@ -160,3 +160,13 @@ def test_re_added_dictionary_words_leave_both_totals_alike(tmp_path):
     for word in ("的是", "我的", "中国的", "的人"):
         assert fast._rs.suggest_freq(word) == slow.suggest_freq(word), word
         _assert_same(fast, slow, f"这是{word}问题，的确是的。")
+
+
+def test_joiner_search_finds_exactly_the_joiner_characters():
+    """`_JOINER.search` stands in for `_JOINERS.isdisjoint`, 1 µs against 6 on a passage."""
+    from retrieval.segmenter import _JOINER, _JOINERS
+
+    for char in map(chr, range(0x30000)):
+        assert (_JOINER.search(char) is None) == _JOINERS.isdisjoint(char), hex(ord(char))
+    for text in OWN_TEXTS + _seed_paragraphs():
+        assert (_JOINER.search(text) is None) == _JOINERS.isdisjoint(text), text

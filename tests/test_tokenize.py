@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from retrieval.tokenize import Tokenizer, abbreviations, normalize, normalize_aligned
 
 
@@ -98,3 +101,133 @@ def test_lean_tokens_equal_the_first_implementation_on_every_seed_paragraph():
                 for _ in range(2):  # the second time from the remembered words
                     assert tokenizer.tokens(text, hmm=hmm) == _tokens_as_before(
                         tokenizer, text, hmm), text
+
+
+# -- shortcuts proven against the plain computation -----------------------------------------
+
+def _seed_texts() -> list[str]:
+    """Every non-empty line of the seeds, as written and normalised."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    lines = [line for path in sorted(seeds.glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    assert len(lines) > 200
+    return lines + [normalize(line) for line in lines]
+
+
+def _enumerations_as_before(text: str) -> list[tuple[tuple[int, int], str]]:
+    from retrieval.tokenize import _ENUMERATION
+
+    return [(m.span(), m.group(1)) for m in _ENUMERATION.finditer(text)]
+
+
+def _assert_enumerations_alike(text: str) -> None:
+    from retrieval.tokenize import _enumerations
+
+    assert [(m.span(), m.group(1)) for m in _enumerations(text)] == _enumerations_as_before(
+        text), text
+
+
+def _abbreviations_as_before(text: str) -> list[str]:
+    """`abbreviations` as first written: the whole text searched."""
+    import re
+
+    from retrieval.tokenize import _ENUMERATION, _NUMERALS
+
+    found = []
+    for match in _ENUMERATION.finditer(text):
+        suffix = match.group(1)
+        items = [item for item in re.split(r"[、，,和与及]", match.group()) if item.endswith(suffix)]
+        if 2 <= len(items) <= len(_NUMERALS) and suffix not in "的了和与及":
+            found.append(_NUMERALS[len(items) - 1] + suffix)
+    return found
+
+
+ENUMERATIONS = [
+    "打造“学习型、创新型、服务型”工会", "机关化、行政化、贵族化、娱乐化", "我和你", "",
+    "政治性、先进性、群众性", "政治性,先进性和群众性", "政治性，先进性与群众性及人民性",
+    "学习型、\n创新型、服务型", "学习型\n、创新型", "学习型、创新型\n", "的、的", "了了、了了",
+    "甲x、乙x", "甲x,乙x和丙x", "a型、b型", "学习型、型", "、学习型、创新型", "学习型、创新型、",
+    "一二三四五六型、创新型", "一二三四五型、一二三四五型", "学习型、一二三四五六型",
+    "一型、二型、三型、四型、五型、六型、七型、八型、九型、十型、十一型", "型型、型型、型型",
+    "好、好、好、好", "好好、好、好好好", "实现好、维护好、发展好职工群众切身利益",
+    "。" * 70 + "学习型、创新型", "学习型、创新型" + "。" * 70,
+    "前" * 80 + "、".join(["甲乙丙丁戊型"] * 10) + "后" * 80,
+    # The farthest a match reaches back from the text's first ending (its own: the items' last
+    # characters differ): separators 7 apart, the first 6 after the match's start.
+    "前。" * 40 + "、".join(f"甲乙丙丁戊{c}" for c in "子丑寅卯辰巳午未申申") + "后" * 40,
+    "前前前前前前前" + "、".join(f"甲乙丙丁戊{c}" for c in "子丑寅卯辰巳午未申申"),
+    "和前前前前前前前" + "、".join(f"甲乙丙丁戊{c}" for c in "子丑寅卯辰巳午未申申"),
+    "和前前前前前前" + "、".join(f"甲乙丙丁戊{c}" for c in "子丑寅卯辰巳午未申申"),
+    "甲乙丙丁戊子、甲乙丙丁戊丑和" * 5 + "甲乙丙丁戊型、甲乙丙丁戊型",
+    "前。" * 40 + "、".join(["甲乙丙丁戊型"] * 12) + "，" + "、".join(["己庚辛壬癸化"] * 3),
+]
+
+
+def test_enumerations_searched_from_their_endings_equal_the_whole_search():
+    for text in _seed_texts() + ENUMERATIONS:
+        _assert_enumerations_alike(text)
+        assert abbreviations(text) == _abbreviations_as_before(text), text
+
+
+_ENUMERATION_PARTS = st.one_of(
+    st.sampled_from(list("学习创新服务型性化的了和与及、，,。 \nxa1")),
+    st.sampled_from(["学习型", "创新型", "一二三四五型", "一二三四五六型", "、", "和", "\n"]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_ENUMERATION_PARTS, max_size=90).map("".join))
+def test_enumerations_of_random_strings_equal_the_whole_search(text):
+    _assert_enumerations_alike(text)
+    assert abbreviations(text) == _abbreviations_as_before(text)
+
+
+def test_each_full_width_replacement_is_the_characters_whole_decomposition():
+    import unicodedata
+
+    from retrieval.tokenize import _FULL_WIDTH
+
+    for wide, narrow in _FULL_WIDTH:
+        assert len(narrow) == 1 and narrow.isascii(), wide
+        assert unicodedata.normalize("NFKD", wide) == narrow == unicodedata.normalize("NFKC", wide)
+
+
+def _normalize_as_before(text: str) -> str:
+    import unicodedata
+
+    from retrieval.tokenize import _converter
+
+    text = unicodedata.normalize("NFKC", text)
+    converter = _converter()
+    if converter is not None:
+        text = converter.convert(text)  # type: ignore[attr-defined]
+    return text.lower()
+
+
+NORMALIZE_TEXTS = [
+    "ＧＤＰ與勞動關係", "工会，职工；（一）：好！？", "８５％的經費", "全角　空格", "㈠㈡ ﬁ ①",
+    "，\u0301；\u0338（\u0308", "＝\u0338 ＜\u0338 e\u0301 ᄀ\u1161\u11a8", "Ａ，Ｂ",
+    "", "ＡＢＣ１２３ａｂｃ", "“暖心驛站”是什麼？", "\ud800，",
+]
+_NORMALIZE_CHARACTERS = st.sampled_from(list(
+    "，；：（）！？％\u3000,;:()!?% 工会與勞動關係ＧＤＰａ１Ａ㈠ﬁ①＝＜=<e\u0301\u0308\u0338ᄀ\u1161\u11a8"))
+
+
+def _outcome(function, text: str) -> tuple[str, object]:
+    try:
+        return "returned", function(text)
+    except Exception as error:  # noqa: BLE001 - a lone surrogate fails in OpenCC either way
+        return "raised", type(error)
+
+
+def test_normalize_equals_plain_nfkc_on_seeds_and_full_width_and_traditional_text():
+    for text in _seed_texts() + NORMALIZE_TEXTS:
+        assert _outcome(normalize, text) == _outcome(_normalize_as_before, text), text
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(_NORMALIZE_CHARACTERS, max_size=30), st.text(max_size=30)))
+def test_normalize_of_random_strings_equals_plain_nfkc(text):
+    assert normalize(text) == _normalize_as_before(text)
