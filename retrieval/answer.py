@@ -31,6 +31,7 @@ from retrieval.questions import Intent, read_question
 from retrieval.snippets import best_sentences, shingles, speaker_at
 from retrieval.store import IndexStore
 from retrieval.summary import Indexed, Summary, index_text, summarise
+from retrieval.terms import text_terms
 from retrieval.tokenize import Tokenizer, normalize
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Answerer:
                 corpus.passages, store.workers, store.progress)[1]
             built.clear()
             _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
-                                         summary.contents, terms=False)
+                                         summary.contents, terms=False, people=indexed.people)
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
                    corpus.skipped, summary)
 
@@ -113,12 +114,13 @@ class Answerer:
         if store is None:
             from retrieval.index import build_index
 
-            index = build_index([tokenizer.tokens(text) for text in indexed.texts])
+            index = build_index([text_terms(tokenizer, text, people)
+                                 for text, people in zip(indexed.texts, indexed.people)])
         else:
             # The answer core asks the index which terms a passage holds, so a persisted index
             # spares loading every passage's terms (17 s at a million passages).
             _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
-                                         summary.contents, terms=False)
+                                         summary.contents, terms=False, people=indexed.people)
         return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
 
     @property

@@ -302,6 +302,7 @@ class IndexStore:
     def index_texts(
         self, tokenizer: object, texts: Sequence[str], documents: Sequence[str],
         contents: dict[str, str], engine: EngineName | None = None, terms: bool = True,
+        people: Sequence[str] | None = None,
     ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
         """Cut `texts` and index them, reusing what the disk holds.
 
@@ -313,6 +314,7 @@ class IndexStore:
             engine: "rank-bm25" or "bm25s"; None to choose by the number of passages.
             terms: return every passage's terms; with False, a persisted index is loaded
                 without reading them (None is returned in their place).
+            people: for each text, its end that names its speakers (`terms.text_terms`).
         Returns:
             The terms of each passage (or None) and the index over them.
         """
@@ -333,7 +335,7 @@ class IndexStore:
         if index is not None and not terms:
             return None, index  # the index was built from these very terms: they are not read
         started = time.perf_counter()
-        packed = self._terms(tokenizer, texts, groups, keys)
+        packed = self._terms(tokenizer, texts, groups, keys, people)
         self.timings["terms"] = time.perf_counter() - started
         started = time.perf_counter()
         tokens = packed.tokens() if terms or engine != "bm25s" else None
@@ -374,8 +376,8 @@ class IndexStore:
         self.timings["index"] = time.perf_counter() - started
         return index
 
-    def _terms(self, tokenizer: object, texts: Sequence[str],
-               groups: dict[str, list[int]], keys: dict[str, str]) -> Packed:
+    def _terms(self, tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
+               keys: dict[str, str], people: Sequence[str] | None = None) -> Packed:
         """Every text's terms, in order: from each document's cache entry, or cut again."""
         found: dict[str, Packed] = {}
         for document, positions in groups.items():
@@ -397,7 +399,7 @@ class IndexStore:
                 _write_blob(tokens / keys[document], packed.to_value())
 
             found.update(cut(tokenizer, texts, missing, keep, self.workers,
-                             lambda items, total: _bar(items, show, "cutting", total)))
+                             lambda items, total: _bar(items, show, "cutting", total), people))
         self._prune(self.root / "tokens", set(keys.values()))
         order = sorted(groups, key=lambda d: groups[d][0])
         if all(groups[d] == list(range(groups[d][0], groups[d][0] + len(groups[d])))

@@ -16,7 +16,6 @@ import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from retrieval.models import Passage, Speaker, SpeakerStat
 from retrieval.store import IndexContents
@@ -68,64 +67,64 @@ class Indexed:
 
     texts: list[str]
     documents: list[str]  # the document id of each
+    people: list[str]  # the end of each text that names its speakers (`index_text`)
 
 
-class _Row(NamedTuple):
-    """One passage as `_scan` saw it: all `_merge` needs, without the passage itself."""
-
-    id: str
-    document_id: str
-    key: bytes | None  # a hash of its letters and digits; None when it is never searched
-    text: str
-    people: str
-    members: tuple[tuple[str, Speaker], ...]  # (normalised name, member), in order
-    spoken: tuple[int, ...]  # characters spoken by each distinct member name, in order
-    example: tuple[str, ...]  # names that could give an example question
+# One passage as `_scan` sees it, all `_merge` needs without the passage itself: its id,
+# document id, a hash of its letters and digits (None when it is never searched), text, the
+# names and titles indexed with it, its speakers (positions in the scan's table of distinct
+# members), the characters each distinct member name speaks, and the names that could give an
+# example question. Plain tuples and a table of speakers: sending rows of dataclasses back
+# from the workers took longer than the scan itself.
+_Row = tuple[str, str, "bytes | None", str, str, tuple[int, ...], tuple[int, ...], tuple[str, ...]]
+_Scanned = tuple[list[_Row], list[tuple[str, Speaker]], set[str]]
 
 
-def _scan(passages: Iterable[Passage]) -> tuple[list[_Row], set[str]]:
-    """A row per passage, and the corpus terms of them all (`corpus_terms`)."""
+def _scan(passages: Iterable[Passage]) -> _Scanned:
+    """A row per passage, the table of (normalised name, member) the rows point into, and
+    the corpus terms of them all (`corpus_terms`)."""
     rows: list[_Row] = []
     terms: set[str] = set()
-    normalised: dict[str, str] = {}  # names repeat: each is normalised once
-    seen: set[Speaker] = set()  # and each speaker's terms are taken once
+    table: list[tuple[str, Speaker]] = []
+    numbers: dict[Speaker, int] = {}  # each member is normalised and looked at once
     for passage in passages:
         speakers = passage.speakers
-        members = []
+        members: list[int] = []
         for speaker in speakers:
             for member in speaker.members or (speaker,):
-                name = normalised.get(member.name)
-                if name is None:
-                    name = normalised[member.name] = normalize(member.name)
-                members.append((name, member))
-                if member not in seen:
-                    seen.add(member)
+                number = numbers.get(member)
+                if number is None:
+                    number = numbers[member] = len(table)
+                    table.append((normalize(member.name), member))
                     terms.update(speaker_terms(member))
+                members.append(number)
         terms.update(quoted_terms(passage.text))
         key = None
         if passage.kind == "text":  # captions are listed, never quoted as answers
             letters = _NON_WORD.sub("", normalize(passage.text))
             key = hashlib.blake2b(letters.encode(), digest_size=16).digest() if letters else None
+        names = dict.fromkeys(table[n][1].name for n in members)
         spoken: tuple[int, ...] = ()
-        if key and members:  # characters each name speaks: most substance first, not greetings
-            chars: dict[str, int] = dict.fromkeys((m.name for _, m in members), 0)
+        if key and names:  # characters each name speaks: most substance first, not greetings
+            chars = dict.fromkeys(names, 0)
             for segment in passage.segments:
                 if segment.speaker is not None:
                     for name in dict.fromkeys(
                             m.name for m in segment.speaker.members or (segment.speaker,)):
                         chars[name] += len(segment.text)
             spoken = tuple(chars.values())
-        people = " ".join(f"{m.name} {m.title}" for _, m in members)
-        rows.append(_Row(passage.id, passage.document_id, key, passage.text, people,
-                         tuple(members), spoken, tuple(s.name for s in speakers if not s.members)))
-    return rows, terms
+        people = " ".join(f"{table[n][1].name} {table[n][1].title}" for n in members)
+        rows.append((passage.id, passage.document_id, key, passage.text, people, tuple(members),
+                     spoken, tuple(s.name for s in speakers if not s.members)))
+    return rows, table, terms
 
 
-def _merge(parts: Iterable[tuple[list[_Row], set[str]]]) -> tuple[Summary, Indexed]:
+def _merge(parts: Iterable[_Scanned]) -> tuple[Summary, Indexed]:
     """The `Summary` of scanned rows, in corpus order."""
     searchable: list[int] = []
     texts: list[str] = []
     documents: list[str] = []
+    people_of_texts: list[str] = []
     seen: set[bytes] = set()
     by_id: dict[str, int] = {}
     speakers: dict[str, Speaker] = {}
@@ -137,13 +136,14 @@ def _merge(parts: Iterable[tuple[list[_Row], set[str]]]) -> tuple[Summary, Index
     contents = IndexContents()
     user_words: set[str] = set()
     i = -1
-    for rows, terms in parts:
+    for rows, table, terms in parts:
         user_words |= terms
-        for row in rows:
+        for passage_id, document_id, key, text, people, members, chars, example in rows:
             i += 1
-            by_id[row.id] = i
+            by_id[passage_id] = i
             names: dict[str, None] = {}
-            for normalised, member in row.members:
+            for number in members:
+                normalised, member = table[number]
                 speakers.setdefault(normalised, member)
                 names.setdefault(member.name, None)
                 known = titles.setdefault(member.name, {})
@@ -152,22 +152,23 @@ def _merge(parts: Iterable[tuple[list[_Row], set[str]]]) -> tuple[Summary, Index
             for name in names:
                 spoken.setdefault(name, []).append(i)
             if len(examples) < 3:  # one question about each of the first speakers
-                for name in row.example:
+                for name in example:
                     if name not in named:
                         named.add(name)
                         examples.append(f"{name}说了什么？")
                         break
             # Identical paragraphs (pages repeat some) are indexed once.
-            if row.key is None or row.key in seen:
+            if key is None or key in seen:
                 continue
-            seen.add(row.key)
+            seen.add(key)
             searchable.append(i)
-            text = f"{row.text} {row.people}" if row.people else row.text
-            texts.append(text)
-            documents.append(row.document_id)
-            contents.add(row.document_id, row.id, row.text, text)
-            for name, chars in zip(names, row.spoken):  # most substance first, not greetings
-                ranked.setdefault(name, []).append((-chars, i))
+            indexed = f"{text} {people}" if people else text
+            texts.append(indexed)
+            documents.append(document_id)
+            people_of_texts.append(people)
+            contents.add(document_id, passage_id, text, indexed)
+            for name, count in zip(names, chars):  # most substance first, not greetings
+                ranked.setdefault(name, []).append((-count, i))
     stats = [
         SpeakerStat(name, tuple(titles[name]), len(positions))
         for name, positions in sorted(spoken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -177,14 +178,14 @@ def _merge(parts: Iterable[tuple[list[_Row], set[str]]]) -> tuple[Summary, Index
         speakers, stats, spoken, {name: [i for _, i in sorted(r)] for name, r in ranked.items()},
         examples,
     )
-    return summary, Indexed(texts, documents)
+    return summary, Indexed(texts, documents, people_of_texts)
 
 
 # Set in the parent right before the fork; the workers inherit it instead of unpickling it.
 _FORK_PASSAGES: Sequence[Passage] | None = None
 
 
-def _scan_range(bounds: tuple[int, int]) -> tuple[list[_Row], set[str]]:
+def _scan_range(bounds: tuple[int, int]) -> _Scanned:
     assert _FORK_PASSAGES is not None
     start, stop = bounds
     ranged = getattr(_FORK_PASSAGES, "iter_range", None)  # the store's: a document at a time

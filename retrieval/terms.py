@@ -73,16 +73,40 @@ def join(parts: Sequence[Packed]) -> Packed:
                   np.concatenate(ids or [empty]))
 
 
+_PEOPLE: dict[str, list[str]] = {}  # the terms of speakers' names and titles, which repeat
+_PEOPLE_KEPT = 100_000
+
+
+def text_terms(tokenizer: object, text: str, people: str = "") -> list[str]:
+    """The index terms of `text`, whose last `people` (after a space) are its speakers.
+
+    The speakers' names and titles repeat from passage to passage, so their terms are cut once
+    and remembered; jieba cuts text on either side of a space apart, so the terms are those of
+    the whole text (tests/test_terms.py).
+    """
+    tokens = tokenizer.tokens  # type: ignore[attr-defined]
+    if not people:
+        return tokens(text)
+    found = _PEOPLE.get(people)
+    if found is None:
+        if len(_PEOPLE) >= _PEOPLE_KEPT:
+            _PEOPLE.clear()
+        found = _PEOPLE[people] = tokens(people)
+    return tokens(text[:len(text) - len(people) - 1]) + found
+
+
 # What the workers need, set in the parent right before the fork: inherited, not pickled.
-_FORK: tuple[object, Sequence[str], Callable[[str, Packed], None]] | None = None
+_FORK: tuple[object, Sequence[str], Sequence[str] | None, Callable[[str, Packed], None]] | None \
+    = None
 
 
 def _cut_documents(batch: list[tuple[str, list[int]]]) -> list[tuple[str, tuple]]:
     assert _FORK is not None
-    tokenizer, texts, keep = _FORK
+    tokenizer, texts, people, keep = _FORK
     done = []
     for document, positions in batch:
-        packed = Packed.of([tokenizer.tokens(texts[i]) for i in positions])  # type: ignore[attr-defined]
+        packed = Packed.of([text_terms(tokenizer, texts[i], people[i] if people else "")
+                            for i in positions])
         keep(document, packed)
         done.append((document, packed.to_value()))
     return done
@@ -90,11 +114,13 @@ def _cut_documents(batch: list[tuple[str, list[int]]]) -> list[tuple[str, tuple]
 
 def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
         keep: Callable[[str, Packed], None], workers: int = 1,
-        bar: Callable = lambda items, total: items) -> dict[str, Packed]:
+        bar: Callable = lambda items, total: items,
+        people: Sequence[str] | None = None) -> dict[str, Packed]:
     """Each document's packed terms: `groups` maps a document to the positions of its texts.
 
     `keep(document, packed)` is called as each document is cut (in the worker that cut it), to
-    write its cache entry; `bar(items, total)` may wrap the batches in a progress bar.
+    write its cache entry; `bar(items, total)` may wrap the batches in a progress bar;
+    `people[i]`, when given, is the end of `texts[i]` that names its speakers (`text_terms`).
     """
     global _FORK
     batches: list[list[tuple[str, list[int]]]] = [[]]
@@ -106,7 +132,8 @@ def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
         batches[-1].append((document, positions))
         size += len(positions)
     total = sum(len(p) for p in groups.values())
-    _FORK = (tokenizer, texts, keep)
+    _PEOPLE.clear()  # a new tokenizer may cut them otherwise
+    _FORK = (tokenizer, texts, people, keep)
     try:
         if workers < 2 or total < PARALLEL_FROM \
                 or "fork" not in multiprocessing.get_all_start_methods():

@@ -56,3 +56,24 @@ def test_store_gives_each_text_its_terms_when_documents_interleave(tmp_path):
         tokenizer, TEXTS, documents, contents, engine="bm25s")  # from the term caches
     assert again == tokens
     assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
+
+
+def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
+    from collections import Counter
+
+    from retrieval.chunking import chunk_document
+    from retrieval.summary import index_text, people_of
+    from retrieval.terms import text_terms
+    from tests.answer_helpers import SPEECH, SYMPOSIUM
+    from tests.helpers import make_document
+
+    passages = chunk_document(make_document(SYMPOSIUM, "a.txt")) \
+        + chunk_document(make_document(SPEECH, "b.txt"))
+    tokenizer = Tokenizer(["郑一鸣", "林晓燕"])
+    spoken = [p for p in passages if people_of(p)]
+    assert len(spoken) >= 3
+    for passage in passages * 2:  # the second time from what was remembered
+        whole = tokenizer.tokens(index_text(passage))
+        # The same terms, counted alike (the order of an enumeration's abbreviation differs).
+        assert Counter(text_terms(tokenizer, index_text(passage), people_of(passage))) \
+            == Counter(whole)
