@@ -93,7 +93,8 @@ class Answerer:
                 corpus.passages, store.workers, store.progress)[1]
             built.clear()
             _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
-                                         summary.contents, terms=False, people=indexed.people)
+                                         summary.contents, terms=False, people=indexed.people,
+                                         release=True)
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
                    corpus.skipped, summary)
 

@@ -5,9 +5,12 @@ Under `settings.cache_dir`, one folder per documents folder holds three kinds of
 - `passages/`: each document's `Document` and chunked, attributed passages, keyed by the file's
   content hash and the pipeline version (a hash of the retrieval code, jieba's dictionary and the
   decoding libraries). A file whose size and modification time are unchanged is not even read
-  again: its content hash is taken from `files.json`.
-- `tokens/`: each document's index terms, keyed by its passages and the tokenizer's fingerprint
-  (its code, jieba's dictionary, the user words and stop words, its options).
+  again: its content hash is taken from `files.json`. Each passage can be read and checked on
+  its own (`cache_files.write_entry`).
+- `tokens/`: each document's index terms as id arrays (`terms.Packed`), keyed by its passages
+  and the tokenizer's fingerprint (its code, jieba's dictionary, the user and stop words, its
+  options).
+- `summary/`: what the answer core needs of every passage (`summary.Summary`).
 - `index/`: the bm25s arrays for the whole corpus, keyed by all of the above.
 
 So a changed, added or removed document is read, chunked and cut again alone, and only the
@@ -16,9 +19,10 @@ inherent to jieba: the user dictionary is built from the whole corpus, and a new
 changes jieba's total frequency and so, rarely, the cut of any text; when the corpus's terms
 change, every document is cut again (in parallel on large corpora) and its chunks are reused.
 
-Every entry carries a SHA-256 of its bytes and is written atomically (temporary file, then
-rename); an entry that fails its check or does not match is logged, dropped and rebuilt, never
-trusted. Entries no longer used by the folder are removed.
+Every entry carries a digest of its bytes (a passages entry, one per passage and one for its
+header) and is written atomically (temporary file, then rename); an entry that fails its check
+or does not match is logged, dropped and rebuilt, never trusted. Entries no longer used by the
+folder are removed, except when the folder holds no documents at all.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ from retrieval.cache_files import (
     write_entry,
 )
 from retrieval.segmenter import Segmenter, dictionary_version
-from retrieval.terms import Packed, cut, join
+from retrieval.terms import Joiner, Packed, cut
 
 logger = logging.getLogger(__name__)
 
@@ -302,7 +306,7 @@ class IndexStore:
     def index_texts(
         self, tokenizer: object, texts: Sequence[str], documents: Sequence[str],
         contents: dict[str, str], engine: EngineName | None = None, terms: bool = True,
-        people: Sequence[str] | None = None,
+        people: Sequence[str] | None = None, release: bool = False,
     ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
         """Cut `texts` and index them, reusing what the disk holds.
 
@@ -315,6 +319,8 @@ class IndexStore:
             terms: return every passage's terms; with False, a persisted index is loaded
                 without reading them (None is returned in their place).
             people: for each text, its end that names its speakers (`terms.text_terms`).
+            release: empty the lists `texts` and `people` once they are cut, before the index
+                is built (a million texts are half a gigabyte the index build could use).
         Returns:
             The terms of each passage (or None) and the index over them.
         """
@@ -337,6 +343,10 @@ class IndexStore:
         started = time.perf_counter()
         packed = self._terms(tokenizer, texts, groups, keys, people)
         self.timings["terms"] = time.perf_counter() - started
+        if release:
+            for values in (texts, people, documents):
+                if isinstance(values, list):
+                    values.clear()
         started = time.perf_counter()
         tokens = packed.tokens() if terms or engine != "bm25s" else None
         if index is None:
@@ -346,7 +356,7 @@ class IndexStore:
             else:
                 index = build_index(tokens, engine=engine)  # type: ignore[arg-type]
             self.stats["index_built"] += 1
-            logger.info("indexed %d passages with %s in %.1f s", len(texts), engine,
+            logger.info("indexed %d passages with %s in %.1f s", len(packed.lengths), engine,
                         time.perf_counter() - started)
         self.timings["index"] += time.perf_counter() - started
         self._prune(self.root / "index", {index_key} if engine == "bm25s" else set())
@@ -379,18 +389,20 @@ class IndexStore:
     def _terms(self, tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
                keys: dict[str, str], people: Sequence[str] | None = None) -> Packed:
         """Every text's terms, in order: from each document's cache entry, or cut again."""
-        found: dict[str, Packed] = {}
+        joiner = Joiner()
+        missing: dict[str, list[int]] = {}
         for document, positions in groups.items():
             entry = self.root / "tokens" / keys[document]
-            if not entry.exists():
-                continue
             try:
-                found[document] = Packed.from_value(_read_blob(entry), len(positions))
+                if not entry.exists():
+                    missing[document] = positions
+                    continue
+                joiner.add(document, Packed.from_value(_read_blob(entry), len(positions)))
             except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
                     ValueError, AttributeError) as exc:
                 logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
                 self.stats["rebuilt"] += 1
-        missing = {d: p for d, p in groups.items() if d not in found}
+                missing[document] = positions
         if missing:
             show = self.progress and sum(map(len, missing.values())) >= PROGRESS_PASSAGES
             tokens = self.root / "tokens"
@@ -398,18 +410,20 @@ class IndexStore:
             def keep(document: str, packed: Packed) -> None:
                 _write_blob(tokens / keys[document], packed.to_value())
 
-            found.update(cut(tokenizer, texts, missing, keep, self.workers,
-                             lambda items, total: _bar(items, show, "cutting", total), people))
+            for document, packed in cut(tokenizer, texts, missing, keep, self.workers,
+                                        lambda items, total: _bar(items, show, "cutting", total),
+                                        people):
+                joiner.add(document, packed)
         self._prune(self.root / "tokens", set(keys.values()))
         order = sorted(groups, key=lambda d: groups[d][0])
         if all(groups[d] == list(range(groups[d][0], groups[d][0] + len(groups[d])))
                for d in order):
-            return join([found[d] for d in order])  # each document's texts side by side
-        tokens: list[list[str]] = [[] for _ in texts]
+            return joiner.join(order)  # each document's texts side by side
+        terms: list[list[str]] = [[] for _ in texts]
         for document, positions in groups.items():
-            for position, terms in zip(positions, found[document].tokens()):
-                tokens[position] = terms
-        return Packed.of(tokens)
+            for position, found in zip(positions, joiner.get(document).tokens()):
+                terms[position] = found
+        return Packed.of(terms)
 
     def _save_index(self, index: BM25sIndex, folder: Path) -> None:
         temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")

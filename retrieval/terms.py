@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,17 +60,43 @@ class Packed:
         return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
 
 
+class Joiner:
+    """Documents' terms renumbered into one vocabulary as they arrive, then put side by side.
+
+    A document's own vocabulary is dropped as soon as it is renumbered: kept until the end, the
+    5,000 documents of a million passages held fifteen million short strings (about 1 GB).
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._parts: dict[object, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, key: object, packed: Packed) -> None:
+        ids = self._ids
+        remap = np.fromiter((ids.setdefault(w, len(ids)) for w in packed.vocabulary),
+                            dtype=np.int32, count=len(packed.vocabulary))
+        self._parts[key] = packed.lengths, remap[packed.ids] if len(packed.ids) else packed.ids
+
+    def get(self, key: object) -> Packed:
+        """One part, under the vocabulary of everything added so far."""
+        lengths, ids = self._parts[key]
+        return Packed(list(self._ids), lengths, ids)
+
+    def join(self, keys: Sequence[object]) -> Packed:
+        """The parts of `keys`, in that order, as one `Packed` (and forgotten)."""
+        empty = np.zeros(0, dtype=np.int32)
+        parts = [self._parts.pop(key) for key in keys]
+        lengths = np.concatenate([p[0] for p in parts] or [empty])
+        ids = np.concatenate([p[1] for p in parts] or [empty])
+        return Packed(list(self._ids), lengths, ids)
+
+
 def join(parts: Sequence[Packed]) -> Packed:
     """The documents' terms as one `Packed`, passages in the order of `parts`."""
-    vocabulary: dict[str, int] = {}
-    ids: list[np.ndarray] = []
-    for part in parts:
-        remap = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in part.vocabulary),
-                            dtype=np.int32, count=len(part.vocabulary))
-        ids.append(remap[part.ids] if len(part.ids) else part.ids)
-    empty = np.zeros(0, dtype=np.int32)
-    return Packed(list(vocabulary), np.concatenate([p.lengths for p in parts] or [empty]),
-                  np.concatenate(ids or [empty]))
+    joiner = Joiner()
+    for i, part in enumerate(parts):
+        joiner.add(i, part)
+    return joiner.join(range(len(parts)))
 
 
 _PEOPLE: dict[str, list[str]] = {}  # the terms of speakers' names and titles, which repeat
@@ -115,8 +141,9 @@ def _cut_documents(batch: list[tuple[str, list[int]]]) -> list[tuple[str, tuple]
 def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
         keep: Callable[[str, Packed], None], workers: int = 1,
         bar: Callable = lambda items, total: items,
-        people: Sequence[str] | None = None) -> dict[str, Packed]:
-    """Each document's packed terms: `groups` maps a document to the positions of its texts.
+        people: Sequence[str] | None = None) -> Iterator[tuple[str, Packed]]:
+    """Each document's packed terms, as they are cut: `groups` maps a document to the
+    positions of its texts.
 
     `keep(document, packed)` is called as each document is cut (in the worker that cut it), to
     write its cache entry; `bar(items, total)` may wrap the batches in a progress bar;
@@ -137,16 +164,15 @@ def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
     try:
         if workers < 2 or total < PARALLEL_FROM \
                 or "fork" not in multiprocessing.get_all_start_methods():
-            results = map(_cut_documents, batches)
-            return {d: Packed.from_value(v, len(groups[d]))
-                    for done in bar(results, len(batches)) for d, v in done}
+            for done in bar(map(_cut_documents, batches), len(batches)):
+                yield from ((d, Packed.from_value(v, len(groups[d]))) for d, v in done)
+            return
         # Without this the workers' garbage collector touches every object the parent holds
         # (a million texts) and the kernel copies those pages: memory doubles.
         gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.imap(_cut_documents, batches)
-            return {d: Packed.from_value(v, len(groups[d]))
-                    for done in bar(results, len(batches)) for d, v in done}
+            for done in bar(pool.imap(_cut_documents, batches), len(batches)):
+                yield from ((d, Packed.from_value(v, len(groups[d]))) for d, v in done)
     finally:
         _FORK = None
         gc.unfreeze()

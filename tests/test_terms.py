@@ -77,3 +77,15 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
         # The same terms, counted alike (the order of an enumeration's abbreviation differs).
         assert Counter(text_terms(tokenizer, index_text(passage), people_of(passage))) \
             == Counter(whole)
+
+
+def test_released_texts_are_emptied_only_after_they_are_indexed(tmp_path):
+    from retrieval.store import IndexStore
+
+    tokenizer = Tokenizer()
+    texts, documents = list(TEXTS), ["a.txt"] * len(TEXTS)
+    _, index = IndexStore(tmp_path, progress=False).index_texts(
+        tokenizer, texts, documents, {"a.txt": "a1"}, engine="bm25s", release=True)
+    assert texts == [] and documents == []
+    assert len(index) == len(TEXTS)
+    assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
