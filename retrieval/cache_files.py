@@ -64,9 +64,10 @@ def _read_blob(path: Path) -> object:
     """The value in `path`; raises `IndexError_` when the file is damaged."""
     data = path.read_bytes()
     head = len(_MAGIC) + 32
-    if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(data[head:]).digest() != data[len(_MAGIC):head]:
+    payload = memoryview(data)[head:]  # not a copy: the summary of a million passages is large
+    if data[:len(_MAGIC)] != _MAGIC or hashlib.sha256(payload).digest() != data[len(_MAGIC):head]:
         raise IndexError_(f"damaged cache entry {path.name}")
-    return pickle.loads(data[head:])  # noqa: S301 - our own file, checked above
+    return pickle.loads(payload)  # noqa: S301 - our own file, checked above
 
 
 # -- passage entries ------------------------------------------------------------------------

@@ -38,8 +38,20 @@ def test_summary_indexes_each_paragraph_once_with_its_speakers():
     assert len(set(indexed.texts)) == len(indexed.texts)
     assert {p.document_id for p in searchable} == {"a.txt", "b.txt"}
     assert any("郑一鸣" in text and "常务副主席" in text for text in indexed.texts)
-    assert summary.by_id == {p.id: i for i, p in enumerate(passages)}
+    assert [summary.by_id.get(p.id) for p in passages] == list(range(len(passages)))
+    assert summary.by_id.get("no-such-passage") is None
     names = [stat.name for stat in summary.stats]
     assert {"郑一鸣", "林晓燕", "陈立新", "方志远"} <= set(names)
     assert summary.examples[0] == "郑一鸣说了什么？"
     assert "郑一鸣" in summary.user_words
+
+
+def test_id_table_finds_every_id_and_the_last_of_a_repeated_one():
+    from retrieval.summary import IdTable
+
+    ids = ["b2", "a1", "c3", "a1", "é9", "a10"]
+    table = IdTable(ids)
+    assert [table.get(i) for i in ["b2", "c3", "é9", "a10"]] == [0, 2, 4, 5]
+    assert table.get("a1") == 3  # as a dict built in order would say
+    assert table.get("a") is None and table.get("zz") is None and table.get("") is None
+    assert IdTable([]).get("a1") is None
