@@ -81,8 +81,9 @@ def _sha(*parts: str | bytes) -> str:
 
 
 # Modules that run only when a question is answered: editing them keeps the cache.
-_ANSWER_TIME = {"answer.py", "index.py", "store.py", "snippets.py", "questions.py", "summary.py",
-                "terms.py"}
+# The cache's own code (its format has FORMAT) is here too: editing it must not re-chunk.
+_ANSWER_TIME = {"answer.py", "index.py", "store.py", "cache_files.py", "snippets.py",
+                "questions.py", "summary.py", "terms.py"}
 # Modules that decide how a text becomes index terms.
 _TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py")
 
