@@ -45,3 +45,16 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+# Two short union-newspaper pages, shared by the cache tests.
+DOC_B = """# 劳模工匠
+
+东山区总工会主席王小红说，劳模工匠创新工作室今年新增二十家，带动技能人才成长。
+
+工匠们认为，创新工作室让技能传承有了平台。
+"""
+DOC_C = """# 农民工工资
+
+南湖县总工会副主席李大同指出，农民工工资专项检查将覆盖全部在建项目，欠薪问题零容忍。
+"""

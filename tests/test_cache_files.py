@@ -15,7 +15,7 @@ import pytest
 from retrieval.cache_files import _read_item, _write_blob, read_entry, write_entry
 from retrieval.errors import IndexError_
 from retrieval.store import IndexStore
-from tests.helpers import make_document, passages_of, write
+from tests.helpers import DOC_B, DOC_C, make_document, passages_of, write
 
 DOC_A = """# 职工之家建设
 
@@ -26,16 +26,6 @@ DOC_A = """# 职工之家建设
 郑一鸣说，职工之家的建设标准将在年内公布，经费由市总工会统筹。
 
 各区县工会表示将按标准推进，年底前完成验收。
-"""
-DOC_B = """# 劳模工匠
-
-东山区总工会主席王小红说，劳模工匠创新工作室今年新增二十家，带动技能人才成长。
-
-工匠们认为，创新工作室让技能传承有了平台。
-"""
-DOC_C = """# 农民工工资
-
-南湖县总工会副主席李大同指出，农民工工资专项检查将覆盖全部在建项目，欠薪问题零容忍。
 """
 
 

@@ -16,23 +16,13 @@ from retrieval.answer import Answerer
 from retrieval.index import BM25sIndex
 from retrieval.store import IndexStore
 from retrieval.tokenize import Tokenizer
-from tests.helpers import write
+from tests.helpers import DOC_B, DOC_C, write
 
 DOC_A = """# 职工之家建设
 
 西湖市总工会党组书记、常务副主席郑一鸣表示，今年将新建职工之家五十个，让职工下班有去处。
 
 大家认为，职工之家要办在职工身边。
-"""
-DOC_B = """# 劳模工匠
-
-东山区总工会主席王小红说，劳模工匠创新工作室今年新增二十家，带动技能人才成长。
-
-工匠们认为，创新工作室让技能传承有了平台。
-"""
-DOC_C = """# 农民工工资
-
-南湖县总工会副主席李大同指出，农民工工资专项检查将覆盖全部在建项目，欠薪问题零容忍。
 """
 
 
