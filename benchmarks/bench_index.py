@@ -14,8 +14,13 @@ For each size and engine, in a fresh process (so peak memory is its own):
     .venv/bin/python benchmarks/bench_index.py --sizes 1000 10000 100000
     .venv/bin/python benchmarks/bench_index.py --level index --sizes 1000000 --engines bm25s
 
-`--level index` measures the index layer alone (terms, index, its restart), for sizes at which
-building the whole `Answerer` takes too long.
+`--level index` measures the index layer alone (terms, index, its restart). `--level restart`
+measures real use at any size: the synthetic passages are written into the store's
+per-document entries (in a process of their own), then `Answerer.build` runs over that folder
+(summary, cutting, index, with the peak PSS of it and its workers), answers questions, and a
+new process restarts over the unchanged folder and answers once:
+
+    .venv/bin/python benchmarks/bench_index.py --level restart --sizes 100000 1000000 --engines bm25s
 
 Prints one row per run as it goes and a Markdown table at the end. Data goes under
 benchmarks/data/ (ignored by git).
