@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,10 +32,11 @@ class Packed:
 
     @classmethod
     def of(cls, tokens: Sequence[Sequence[str]]) -> Packed:
-        vocabulary: dict[str, int] = {}
-        ids = [vocabulary.setdefault(t, len(vocabulary)) for terms in tokens for t in terms]
+        vocabulary = _numbering()
+        ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(tokens)),
+                          dtype=np.int32)
         lengths = np.fromiter(map(len, tokens), dtype=np.int32, count=len(tokens))
-        return cls(list(vocabulary), lengths, np.asarray(ids, dtype=np.int32))
+        return cls(list(vocabulary), lengths, ids)
 
     def to_value(self) -> tuple[list[str], bytes, bytes]:
         """A plain value to pickle into a cache entry."""
@@ -60,6 +63,18 @@ class Packed:
         return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
 
 
+def _numbering() -> defaultdict[str, int]:
+    """A dict that numbers each new key in order of first appearance, looked up from C.
+
+    `map(numbering.__getitem__, terms)` numbers a document's terms three times faster than a
+    `setdefault(term, len(...))` per term (a fifth of the time cutting spent outside
+    `tokens()`).
+    """
+    numbering: defaultdict[str, int] = defaultdict()
+    numbering.default_factory = numbering.__len__
+    return numbering
+
+
 class Joiner:
     """Documents' terms renumbered into one vocabulary as they arrive, then put side by side.
 
@@ -68,13 +83,12 @@ class Joiner:
     """
 
     def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
+        self._ids = _numbering()
         self._parts: dict[object, tuple[np.ndarray, np.ndarray]] = {}
 
     def add(self, key: object, packed: Packed) -> None:
-        ids = self._ids
-        remap = np.fromiter((ids.setdefault(w, len(ids)) for w in packed.vocabulary),
-                            dtype=np.int32, count=len(packed.vocabulary))
+        remap = np.fromiter(map(self._ids.__getitem__, packed.vocabulary), dtype=np.int32,
+                            count=len(packed.vocabulary))
         self._parts[key] = packed.lengths, remap[packed.ids] if len(packed.ids) else packed.ids
 
     def get(self, key: object) -> Packed:

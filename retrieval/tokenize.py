@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from functools import lru_cache
 
 from retrieval.segmenter import Segmenter
@@ -126,6 +127,21 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
     return joined.lower(), origin
 
 
+class _Terms(dict):
+    """Cut word -> its index terms, computed by `terms_of` the first time a word is looked up.
+
+    Looked up with `map(terms.__getitem__, words)`, the loop over a passage's words runs in C.
+    """
+
+    def __init__(self, terms_of: Callable[[str], tuple[str, ...]]) -> None:
+        super().__init__()
+        self._terms_of = terms_of
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        found = self[word] = self._terms_of(word)
+        return found
+
+
 class Tokenizer:
     """jieba with a user dictionary of corpus terms and a stop-word list.
 
@@ -151,7 +167,7 @@ class Tokenizer:
         self.stop_words = stop_words
         self.search_mode = search_mode
         self.hmm = hmm
-        self._terms: dict[str, tuple[str, ...]] = {}  # cut word -> its index terms
+        self._terms = _Terms(self._terms_of)  # cut word -> its index terms
 
     def _cut(self, text: str, hmm: bool) -> list[str]:
         """Words of already normalised text, Latin runs kept whole."""
@@ -191,14 +207,9 @@ class Tokenizer:
         # Cutting a million passages spent most of its time in Python around the segmenter;
         # the few tens of thousands of distinct words are each looked at once (`_terms`).
         text = normalize(text)
-        terms = self._terms
-        out: list[str] = []
-        for word in self._cut(text, self.hmm if hmm is None else hmm):
-            found = terms.get(word)
-            if found is None:
-                if len(terms) >= _TERMS_KEPT:
-                    terms.clear()
-                found = terms[word] = self._terms_of(word)
-            out += found
+        if len(self._terms) >= _TERMS_KEPT:
+            self._terms.clear()
+        out = list(chain.from_iterable(map(self._terms.__getitem__,
+                                           self._cut(text, self.hmm if hmm is None else hmm))))
         out.extend(abbreviations(text))
         return out
