@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from config.settings import Settings
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
-from retrieval.models import Answer, Document, Hit, Passage, Speaker, SpeakerStat
+from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
 from retrieval.questions import Intent, read_question
 from retrieval.snippets import best_sentences, shingles, speaker_at
 from retrieval.store import IndexStore

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.models import Passage, Speaker, SpeakerStat
-from retrieval.store import IndexContents
+from retrieval.keys import IndexContents
 from retrieval.tokenize import normalize
 from retrieval.vocabulary import quoted_terms, speaker_terms
 
