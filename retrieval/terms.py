@@ -3,18 +3,20 @@
 A document's terms are packed as its distinct terms and two int32 arrays (each passage's number
 of terms, then every term id in order). Workers cut whole documents and hand back packed
 arrays, never lists of strings: at a million passages the lists alone took gigabytes and most
-of a minute to send between processes. `join` puts the documents' arrays together under one
-vocabulary, which is what `BM25sIndex.from_arrays` indexes.
+of a minute to send between processes. `Joiner` renumbers each document's arrays into one
+vocabulary as they arrive and puts them side by side, which is what `BM25sIndex.from_arrays`
+indexes.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -113,7 +115,8 @@ def join(parts: Sequence[Packed]) -> Packed:
     return joiner.join(range(len(parts)))
 
 
-_PEOPLE: dict[str, list[str]] = {}  # the terms of speakers' names and titles, which repeat
+# Per tokenizer, the terms of speakers' names and titles, which repeat from passage to passage.
+_PEOPLE: weakref.WeakKeyDictionary[object, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 _PEOPLE_KEPT = 100_000
 
 
@@ -127,11 +130,12 @@ def text_terms(tokenizer: object, text: str, people: str = "") -> list[str]:
     tokens = tokenizer.tokens  # type: ignore[attr-defined]
     if not people:
         return tokens(text)
-    found = _PEOPLE.get(people)
+    known = _PEOPLE.get(tokenizer)
+    if known is None or len(known) >= _PEOPLE_KEPT:
+        known = _PEOPLE[tokenizer] = {}
+    found = known.get(people)
     if found is None:
-        if len(_PEOPLE) >= _PEOPLE_KEPT:
-            _PEOPLE.clear()
-        found = _PEOPLE[people] = tokens(people)
+        found = known[people] = tokens(people)
     return tokens(text[:len(text) - len(people) - 1]) + found
 
 
@@ -173,7 +177,6 @@ def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
         batches[-1].append((document, positions))
         size += len(positions)
     total = sum(len(p) for p in groups.values())
-    _PEOPLE.clear()  # a new tokenizer may cut them otherwise
     _FORK = (tokenizer, texts, people, keep)
     try:
         if workers < 2 or total < PARALLEL_FROM \

@@ -89,3 +89,15 @@ def test_released_texts_are_emptied_only_after_they_are_indexed(tmp_path):
     assert texts == [] and documents == []
     assert len(index) == len(TEXTS)
     assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
+
+
+def test_remembered_speaker_terms_belong_to_their_tokenizer():
+    from retrieval.terms import text_terms
+
+    text = "今年将新建职工之家五十个。 郑一鸣 西湖市总工会常务副主席"
+    people = "郑一鸣 西湖市总工会常务副主席"
+    plain, named = Tokenizer(), Tokenizer(["西湖市总工会", "常务副主席"])
+    assert "常务副主席" not in text_terms(plain, text, people)
+    # Another tokenizer cuts the same title its own way, not as the first one remembered.
+    assert "常务副主席" in text_terms(named, text, people)
+    assert sorted(text_terms(named, text, people)) == sorted(named.tokens(text))
