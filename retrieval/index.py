@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
 from retrieval.cache_files import _bar
+from retrieval.terms import Packed
 
 logger = logging.getLogger(__name__)
 
@@ -163,18 +163,8 @@ class BM25sIndex:
     @classmethod
     def build(cls, corpus_tokens: Sequence[Sequence[str]], progress: bool = False) -> BM25sIndex:
         """Index `corpus_tokens` (one token list per passage)."""
-        lengths = np.empty(len(corpus_tokens), dtype=np.int32)
-
-        def terms() -> Iterator[str]:
-            for i, tokens in enumerate(_bar(corpus_tokens, progress, "term ids")):
-                lengths[i] = len(tokens)
-                yield from tokens
-
-        # A term's id is its first appearance: a missing key gets the dictionary's size.
-        vocabulary: defaultdict[str, int] = defaultdict()
-        vocabulary.default_factory = vocabulary.__len__
-        ids = np.fromiter(map(vocabulary.__getitem__, terms()), dtype=np.int32)
-        return cls.from_arrays(lengths, ids, list(vocabulary), progress=progress)
+        packed = Packed.of(corpus_tokens)  # ids in order of first appearance
+        return cls.from_arrays(packed.lengths, packed.ids, packed.vocabulary, progress=progress)
 
     @classmethod
     def from_arrays(cls, lengths: np.ndarray, ids: np.ndarray, vocabulary: Sequence[str],

@@ -346,13 +346,13 @@ class IndexStore:
                 joiner.add(document, packed)
         self._prune(self.root / "tokens", set(keys.values()))
         order = sorted(groups, key=lambda d: groups[d][0])
-        if all(groups[d] == list(range(groups[d][0], groups[d][0] + len(groups[d])))
-               for d in order):
-            return joiner.join(order)  # each document's texts side by side
-        terms: list[list[str]] = [[] for _ in texts]
-        for document, positions in groups.items():
-            for position, found in zip(positions, joiner.get(document).tokens()):
-                terms[position] = found
+        joined = joiner.join(order)
+        positions = [p for document in order for p in groups[document]]
+        if positions == list(range(len(positions))):
+            return joined  # each document's texts side by side, as a corpus reads
+        terms: list[list[str]] = [[] for _ in texts]  # documents interleaved: put each back
+        for position, found in zip(positions, joined.tokens()):
+            terms[position] = found
         return Packed.of(terms)
 
     def _save_index(self, index: BM25sIndex, folder: Path) -> None:

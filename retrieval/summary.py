@@ -30,19 +30,23 @@ _RANGE = 25_000  # passages a worker scans at a time (bounded results, a progres
 _NON_WORD = re.compile(r"\W+")
 
 
+def _people(members: Iterable[Speaker]) -> str:
+    return " ".join(f"{member.name} {member.title}" for member in members)
+
+
+def _indexed(text: str, people: str) -> str:
+    """The text, then its speakers' names and titles after a space (`terms.text_terms`)."""
+    return f"{text} {people}" if people else text
+
+
 def people_of(passage: Passage) -> str:
     """The names and titles of a passage's speakers, as they are indexed with its text."""
-    return " ".join(
-        f"{member.name} {member.title}"
-        for speaker in passage.speakers
-        for member in (speaker.members or (speaker,))
-    )
+    return _people(m for speaker in passage.speakers for m in (speaker.members or (speaker,)))
 
 
 def index_text(passage: Passage) -> str:
     """What is indexed for a passage: its text, then its speakers' names and titles."""
-    people = people_of(passage)
-    return f"{passage.text} {people}" if people else passage.text
+    return _indexed(passage.text, people_of(passage))
 
 
 class IdTable:
@@ -146,7 +150,7 @@ def _scan(passages: Iterable[Passage]) -> _Scanned:
                             m.name for m in segment.speaker.members or (segment.speaker,)):
                         chars[name] += len(segment.text)
             spoken = tuple(chars.values())
-        people = " ".join(f"{table[n][1].name} {table[n][1].title}" for n in members)
+        people = _people(table[n][1] for n in members)
         rows.append((passage.id, passage.document_id, key, passage.text, people, tuple(members),
                      spoken, tuple(s.name for s in speakers if not s.members)))
     return rows, table, terms
@@ -195,7 +199,7 @@ def _merge(parts: Iterable[_Scanned]) -> tuple[Summary, Indexed]:
                 continue
             seen.add(key)
             searchable.append(i)
-            indexed = f"{text} {people}" if people else text
+            indexed = _indexed(text, people)
             texts.append(indexed)
             documents.append(document_id)
             people_of_texts.append(people)

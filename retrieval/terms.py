@@ -93,11 +93,6 @@ class Joiner:
                             count=len(packed.vocabulary))
         self._parts[key] = packed.lengths, remap[packed.ids] if len(packed.ids) else packed.ids
 
-    def get(self, key: object) -> Packed:
-        """One part, under the vocabulary of everything added so far."""
-        lengths, ids = self._parts[key]
-        return Packed(list(self._ids), lengths, ids)
-
     def join(self, keys: Sequence[object]) -> Packed:
         """The parts of `keys`, in that order, as one `Packed` (and forgotten)."""
         empty = np.zeros(0, dtype=np.int32)
@@ -105,14 +100,6 @@ class Joiner:
         lengths = np.concatenate([p[0] for p in parts] or [empty])
         ids = np.concatenate([p[1] for p in parts] or [empty])
         return Packed(list(self._ids), lengths, ids)
-
-
-def join(parts: Sequence[Packed]) -> Packed:
-    """The documents' terms as one `Packed`, passages in the order of `parts`."""
-    joiner = Joiner()
-    for i, part in enumerate(parts):
-        joiner.add(i, part)
-    return joiner.join(range(len(parts)))
 
 
 # Per tokenizer, the terms of speakers' names and titles, which repeat from passage to passage.

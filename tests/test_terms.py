@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.terms import Packed, join
+from retrieval.terms import Joiner, Packed
 from retrieval.tokenize import Tokenizer
 
 TEXTS = ["西湖市总工会主席郑一鸣表示，职工之家要建在车间旁边。", "", "职工之家，职工之家！",
@@ -32,15 +32,22 @@ def test_damaged_packed_terms_are_refused(damage):
         Packed.from_value(damage(value), len(TEXTS))
 
 
+def _join(parts: list[Packed]) -> Packed:
+    joiner = Joiner()
+    for i, part in enumerate(parts):
+        joiner.add(i, part)
+    return joiner.join(range(len(parts)))
+
+
 def test_join_keeps_passage_order_under_one_vocabulary():
     tokenizer = Tokenizer()
     first = [tokenizer.tokens(t) for t in TEXTS[:2]]
     second = [tokenizer.tokens(t) for t in TEXTS[2:]]
-    joined = join([Packed.of(first), Packed.of(second)])
+    joined = _join([Packed.of(first), Packed.of(second)])
     assert joined.tokens() == first + second
     assert len(set(joined.vocabulary)) == len(joined.vocabulary)
     assert joined.ids.dtype == np.int32 and joined.lengths.tolist() == [len(t) for t in first + second]
-    assert join([]).tokens() == []
+    assert _join([]).tokens() == []
 
 
 def test_store_gives_each_text_its_terms_when_documents_interleave(tmp_path):
