@@ -8,6 +8,7 @@ from retrieval.chunking import chunk_document
 from retrieval.layout import classify_document
 from retrieval.chunking import document_title
 from retrieval.models import Document, Passage, Speaker
+from retrieval.store import IndexStore
 
 
 def make_document(text: str, doc_id: str = "doc.txt") -> Document:
@@ -45,6 +46,12 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+
+def cache_store(tmp_path: Path) -> IndexStore:
+    """A store with its cache under `tmp_path`, without progress bars."""
+    return IndexStore(tmp_path / "cache", progress=False)
 
 
 # Two short union-newspaper pages, shared by the cache tests.

@@ -14,8 +14,7 @@ import pytest
 
 from retrieval.cache_files import _read_item, _write_blob, read_entry, write_entry
 from retrieval.errors import IndexError_
-from retrieval.store import IndexStore
-from tests.helpers import DOC_B, DOC_C, make_document, passages_of, write
+from tests.helpers import DOC_B, DOC_C, cache_store, make_document, passages_of, write
 
 DOC_A = """# 职工之家建设
 
@@ -34,10 +33,6 @@ def _docs(folder: Path) -> Path:
     write(folder, "b.txt", DOC_B)
     write(folder, "c.txt", DOC_C)
     return folder
-
-
-def _store(tmp_path: Path) -> IndexStore:
-    return IndexStore(tmp_path / "cache", progress=False)
 
 
 def _flip(path: Path, position: int) -> None:
@@ -111,8 +106,8 @@ def test_a_damaged_or_foreign_file_is_no_entry(tmp_path, damage):
 def _restarted(tmp_path: Path):
     """The passages chunked by a first store, and a second store's lazy corpus of the same."""
     docs = _docs(tmp_path / "docs")
-    expected = list(_store(tmp_path).corpus(docs).passages)
-    store = _store(tmp_path)
+    expected = list(cache_store(tmp_path).corpus(docs).passages)
+    store = cache_store(tmp_path)
     corpus = store.corpus(docs)  # `files.json` knows every count: no entry is read
     return docs, expected, store, corpus
 

@@ -16,7 +16,7 @@ from retrieval.answer import Answerer
 from retrieval.index import BM25sIndex
 from retrieval.store import IndexStore
 from retrieval.tokenize import Tokenizer
-from tests.helpers import DOC_B, DOC_C, write
+from tests.helpers import DOC_B, DOC_C, cache_store, write
 
 DOC_A = """# 职工之家建设
 
@@ -32,10 +32,6 @@ def _corpus(folder: Path) -> Path:
     return folder
 
 
-def _store(tmp_path: Path) -> IndexStore:
-    return IndexStore(tmp_path / "cache", progress=False)
-
-
 def _build(docs: Path, cache: Path) -> Answerer:
     return Answerer.build(load_settings(documents_dir=docs, cache_dir=cache))
 
@@ -46,10 +42,10 @@ def _texts(answer) -> list[str]:
 
 def test_unchanged_corpus_is_read_from_the_cache(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    first = _store(tmp_path)
+    first = cache_store(tmp_path)
     corpus = first.corpus(docs)
     assert first.stats["documents_cut"] == 2
-    again = _store(tmp_path)
+    again = cache_store(tmp_path)
     cached = again.corpus(docs)
     assert again.stats == {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
     assert cached.passages == corpus.passages and cached.documents == corpus.documents
@@ -74,12 +70,12 @@ def _plain(docs: Path):
 
 def test_bm25s_index_is_persisted_and_reused(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     corpus = store.corpus(docs)
     tokenizer = Tokenizer(["郑一鸣", "王小红"])
     tokens, index = store.prepare(tokenizer, corpus.passages, engine="bm25s")
     assert isinstance(index, BM25sIndex) and store.stats["index_built"] == 1
-    again = _store(tmp_path)
+    again = cache_store(tmp_path)
     again.corpus(docs)
     tokens2, index2 = again.prepare(Tokenizer(["郑一鸣", "王小红"]), corpus.passages, engine="bm25s")
     assert again.stats["index_built"] == 0 and tokens2 == tokens
@@ -90,7 +86,7 @@ def test_bm25s_index_is_persisted_and_reused(tmp_path):
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete_manifest", "other_size"])
 def test_damaged_index_is_detected_and_rebuilt(tmp_path, caplog, damage):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     corpus = store.corpus(docs)
     _, index = store.prepare(Tokenizer(), corpus.passages, engine="bm25s")
     folder = next((store.root / "index").iterdir())
@@ -106,7 +102,7 @@ def test_damaged_index_is_detected_and_rebuilt(tmp_path, caplog, damage):
     else:
         manifest = folder / "manifest.json"
         manifest.write_text(manifest.read_text().replace('"size": ', '"size": 1'))
-    again = _store(tmp_path)
+    again = cache_store(tmp_path)
     again.corpus(docs)
     with caplog.at_level(logging.WARNING):
         _, rebuilt = again.prepare(Tokenizer(), corpus.passages, engine="bm25s")
@@ -119,7 +115,7 @@ def test_damaged_index_is_detected_and_rebuilt(tmp_path, caplog, damage):
 
 def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     corpus = store.corpus(docs)
     tokens, _ = store.prepare(Tokenizer(), corpus.passages)
     for kind in ("passages", "tokens"):
@@ -127,7 +123,7 @@ def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
             raw = bytearray(entry.read_bytes())
             raw[len(raw) // 2] ^= 0x55
             entry.write_bytes(bytes(raw))
-    again = _store(tmp_path)
+    again = cache_store(tmp_path)
     with caplog.at_level(logging.WARNING):
         assert again.corpus(docs).passages == corpus.passages
         assert again.prepare(Tokenizer(), corpus.passages)[0] == tokens
@@ -137,17 +133,17 @@ def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
 
 def test_only_changed_added_or_removed_documents_are_redone(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    _store(tmp_path).corpus(docs)
+    cache_store(tmp_path).corpus(docs)
 
     write(docs, "b.txt", DOC_B.replace("二十家", "三十家"))
     write(docs, "c.txt", DOC_C)
-    changed = _store(tmp_path)
+    changed = cache_store(tmp_path)
     corpus = changed.corpus(docs)
     assert changed.stats["documents_cut"] == 2  # b changed, c added; a reused
     assert any("三十家" in p.text for p in corpus.passages)
 
     (docs / "a.txt").unlink()
-    removed = _store(tmp_path)
+    removed = cache_store(tmp_path)
     corpus = removed.corpus(docs)
     assert removed.stats["documents_cut"] == 0
     assert {p.document_id for p in corpus.passages} == {"b.txt", "c.txt"}
@@ -156,10 +152,10 @@ def test_only_changed_added_or_removed_documents_are_redone(tmp_path):
 
 def test_terms_are_cut_again_only_for_changed_documents(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     store.prepare(Tokenizer(), store.corpus(docs).passages)
     write(docs, "c.txt", DOC_C)
-    again = _store(tmp_path)
+    again = cache_store(tmp_path)
     passages = again.corpus(docs).passages
     cut: list[str] = []
 
@@ -174,7 +170,7 @@ def test_terms_are_cut_again_only_for_changed_documents(tmp_path):
 
 def test_another_tokenizer_gets_its_own_terms(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     passages = store.corpus(docs).passages
     plain, _ = store.prepare(Tokenizer(), passages)
     named, _ = store.prepare(Tokenizer(["常务副主席郑一鸣"]), passages)
@@ -188,7 +184,7 @@ def test_cutting_on_several_processes_gives_the_same_terms(tmp_path, monkeypatch
 
     docs = _corpus(tmp_path / "docs")
     write(docs, "c.txt", DOC_C)
-    passages = _store(tmp_path).corpus(docs).passages
+    passages = cache_store(tmp_path).corpus(docs).passages
     alone, _ = IndexStore(tmp_path / "one", progress=False, workers=1).prepare(Tokenizer(), passages)
     monkeypatch.setattr(terms_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(terms_module, "_BATCH", 2)  # several batches, each of a few documents
@@ -239,9 +235,9 @@ def test_a_passage_entry_that_changes_its_count_is_not_trusted(tmp_path, monkeyp
 
 def test_an_emptied_folder_keeps_the_entries_a_running_answerer_reads(tmp_path):
     docs = _corpus(tmp_path / "docs")
-    store = _store(tmp_path)
+    store = cache_store(tmp_path)
     passages = store.corpus(docs).passages
     for path in docs.iterdir():
         path.unlink()
-    assert not _store(tmp_path).corpus(docs).passages  # what a reload sees: nothing to index
+    assert not cache_store(tmp_path).corpus(docs).passages  # what a reload sees: nothing to index
     assert [p.text for p in passages] and all(p.text for p in passages)  # still readable
