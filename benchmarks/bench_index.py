@@ -93,9 +93,8 @@ def run_index_build(size: int, engine: str, queries: int) -> dict:
     questions = _questions(passages, queries)
     started = time.perf_counter()
     tokenizer = Tokenizer(corpus_terms(passages))
-    texts = [index_text(p) for p in passages]
     store = IndexStore(folder / "cache", progress=sys.stderr.isatty(), engine=engine)
-    _, index = store.prepare(tokenizer, passages, texts)
+    _, index = store.prepare(tokenizer, passages)
     build = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     query_times = []
@@ -105,8 +104,9 @@ def run_index_build(size: int, engine: str, queries: int) -> dict:
         query_times.append(time.perf_counter() - started)
     q50, q95 = _percentiles(query_times)
     return {
-        "size": size, "engine": engine, "level": "index", "chars": sum(len(t) for t in texts),
-        "build_s": build, "terms_s": store.timings.get("terms", 0.0),
+        "size": size, "engine": engine, "level": "index",
+        "chars": sum(len(index_text(p)) for p in passages),
+        "build_s": build, "terms_s": store.timings.get("read", 0.0),
         "index_s": store.timings.get("index", 0.0), "peak_mb": peak,
         "disk_mb": _du(folder / "cache") / 1e6, "query_p50_ms": q50 * 1e3,
         "query_p95_ms": q95 * 1e3, "pickle_dump_s": pickled, "queries": len(questions),
@@ -116,7 +116,6 @@ def run_index_build(size: int, engine: str, queries: int) -> dict:
 def run_index_cold(size: int, engine: str) -> dict:
     """A restart of the index layer: passages unpickled, terms and index from the cache."""
     started = time.perf_counter()
-    from retrieval.summary import index_text
     from retrieval.store import IndexStore
     from retrieval.tokenize import Tokenizer
     from retrieval.vocabulary import corpus_terms
@@ -127,16 +126,15 @@ def run_index_cold(size: int, engine: str) -> dict:
         passages = pickle.load(handle)
     loaded = time.perf_counter()
     tokenizer = Tokenizer(corpus_terms(passages))
-    texts = [index_text(p) for p in passages]
     ready_tokenizer = time.perf_counter()
     store = IndexStore(folder / "cache", progress=False, engine=engine)
-    _, index = store.prepare(tokenizer, passages, texts)
+    _, index = store.prepare(tokenizer, passages, terms=False)
     ready = time.perf_counter()
     index.search(tokenizer.tokens(QUESTIONS[0]), 30)
     done = time.perf_counter()
     return {"imports_s": imported - started, "passages_s": loaded - imported,
             "tokenizer_s": ready_tokenizer - loaded, "store_s": ready - ready_tokenizer,
-            "terms_load_s": store.timings.get("terms", 0.0),
+            "terms_load_s": store.timings.get("read", 0.0),
             "index_load_s": store.timings.get("index", 0.0), "first_query_s": done - ready,
             "index_built": store.stats["index_built"]}
 
@@ -173,7 +171,7 @@ def run_build(size: int, engine: str, queries: int) -> dict:
     a50, a95 = _percentiles(answer_times)
     return {
         "size": size, "engine": engine, "chars": sum(len(p.text) for p in passages),
-        "build_s": build, "terms_s": store.timings.get("terms", 0.0),
+        "build_s": build, "terms_s": store.timings.get("read", 0.0),
         "index_s": store.timings.get("index", 0.0), "peak_mb": peak,
         "disk_mb": _du(folder / "cache") / 1e6, "query_p50_ms": q50 * 1e3,
         "query_p95_ms": q95 * 1e3, "answer_p50_ms": a50 * 1e3, "answer_p95_ms": a95 * 1e3,
@@ -200,7 +198,7 @@ def run_cold(size: int, engine: str) -> dict:
     return {"imports_s": imported - started, "passages_s": loaded - imported,
             "answerer_s": ready - loaded, "first_answer_s": done - ready,
             "index_load_s": store.timings.get("index", 0.0),
-            "terms_load_s": store.timings.get("terms", 0.0), "index_built": store.stats["index_built"]}
+            "terms_load_s": store.timings.get("read", 0.0), "index_built": store.stats["index_built"]}
 
 
 def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
@@ -213,6 +211,7 @@ def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
     from benchmarks.corpus import documents_of, synthetic_passages
     from retrieval.cache_files import write_entry
     from retrieval.store import IndexStore, _file_sha, _sha
+    from retrieval.vocabulary import corpus_terms
 
     passages = synthetic_passages(size)
     folder = DATA / f"{size}-{engine}-restart"
@@ -230,7 +229,8 @@ def _seed_cache(size: int, engine: str) -> tuple[Path, Path]:
         path.write_text(document.text, encoding="utf-8")
         content = _file_sha(path)
         key = _sha(store._version, document.id, content)[:24]
-        write_entry(root / "passages" / key, document, by_document[document.id])
+        own = by_document[document.id]
+        write_entry(root / "passages" / key, document, own, corpus_terms(own))
         stat = path.stat()
         files[document.id] = [stat.st_size, stat.st_mtime_ns, content, key,
                               len(by_document[document.id])]
@@ -298,7 +298,8 @@ class _PeakMemory:
 
 
 def run_restart_build(size: int, engine: str, queries: int) -> dict:
-    """`Answerer.build` over a folder whose passages are cached: summary, cutting, index."""
+    """`Answerer.build` over a folder whose passages are cached: reading (summary and
+    cutting in one pass), index."""
     from benchmarks.corpus import synthetic_passages
     from config.settings import load_settings
     from retrieval.answer import Answerer
@@ -359,7 +360,7 @@ def _child(mode: str, size: int, engine: str, queries: int, level: str) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| passages | engine | build | of which cut / index | peak RSS | disk | query p50 / p95 "
+    head = ("| passages | engine | build | of which read / index | peak RSS | disk | query p50 / p95 "
             "| answer p50 / p95 | cold start (first answer) |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for r in rows:
@@ -368,7 +369,7 @@ def table(rows: list[dict]) -> str:
             t = r["timings"]
             lines.append(
                 f"| {r['size']:,} | {r['engine']} (from cached chunks) | {r['build_s']:.1f} s | "
-                f"summary {t.get('summary', 0):.1f} / cut {t.get('terms', 0):.1f} / index "
+                f"words {t.get('tokenizer', 0):.1f} / read {t.get('read', 0):.1f} / index "
                 f"{t.get('index', 0):.1f} s | {r['peak_pss_mb']:,.0f} MB (PSS, workers included) | "
                 f"{r['disk_mb']:,.0f} MB | — | {r['answer_p50_ms']:.1f} / "
                 f"{r['answer_p95_ms']:.1f} ms ({r['answers_per_s']:.0f}/s) | {cold['wall_s']:.1f} s "

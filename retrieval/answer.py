@@ -30,9 +30,10 @@ from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
 from retrieval.questions import Intent, read_question
 from retrieval.snippets import best_sentences, shingles, speaker_at
 from retrieval.store import IndexStore
-from retrieval.summary import Indexed, Summary, index_text, summarise
-from retrieval.terms import text_terms
+from retrieval.reading import read_corpus, spans_of
+from retrieval.summary import Summary, index_text
 from retrieval.tokenize import Tokenizer, normalize
+from retrieval.vocabulary import corpus_terms
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ MIN_COVERAGE_REST = 0.4  # the same for the hits after the first
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
+_SUMMARY_CODE = ("summary.py", "reading.py")  # the code that decides a kept summary
 
 
 @dataclass
@@ -74,27 +76,22 @@ class Answerer:
         store.timings["corpus"] = time.perf_counter() - started
         if not corpus.passages:
             raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
-        built: list[Indexed] = []
-
-        def build_summary() -> Summary:
-            summary, indexed = summarise(corpus.passages, store.workers, store.progress)
-            built.append(indexed)
-            return summary
-
         started = time.perf_counter()
-        summary = store.remember("summary", build_summary, code=("summary.py",))
-        store.timings["summary"] = time.perf_counter() - started
-        assert isinstance(summary, Summary)
-        tokenizer = Tokenizer(summary.user_words)
-        index = store.cached_index(tokenizer, summary.contents, len(summary.searchable))
-        if index is None:
-            # The summary came from the disk but the index did not: read the passages again.
-            indexed = built[0] if built else summarise(
-                corpus.passages, store.workers, store.progress)[1]
-            built.clear()
-            _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
-                                         summary.contents, terms=False, people=indexed.people,
-                                         release=True)
+        summary = store.recall("summary", code=_SUMMARY_CODE)
+        if summary is not None and not isinstance(summary, Summary):
+            summary = None
+        # The user dictionary is known before any passage is read: each entry records its terms.
+        words = summary.user_words if summary is not None else corpus.passages.corpus_terms()
+        tokenizer = Tokenizer(words)
+        store.timings["tokenizer"] = time.perf_counter() - started
+        index = store.cached_index(tokenizer, corpus.spans, len(summary.searchable)) \
+            if summary is not None else None
+        if summary is None or index is None:
+            built, _, index = store.index_passages(
+                tokenizer, corpus.passages, corpus.spans, words, summary, terms=False)
+            if summary is None:
+                store.keep("summary", built, code=_SUMMARY_CODE)
+            summary = built
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
                    corpus.skipped, summary)
 
@@ -108,20 +105,21 @@ class Answerer:
         *,
         store: IndexStore | None = None,
     ) -> Answerer:
-        """The answerer over `passages`; with a `store`, terms and index come from disk."""
-        summary, indexed = summarise(passages, store.workers if store else 1)
-        tokenizer = Tokenizer(summary.user_words)
+        """The answerer over `passages`; with a `store`, terms and index are kept on disk."""
+        words = corpus_terms(passages)
+        tokenizer = Tokenizer(words)
+        spans = spans_of(passages)
         index: Index
         if store is None:
             from retrieval.index import build_index
 
-            index = build_index([text_terms(tokenizer, text, people)
-                                 for text, people in zip(indexed.texts, indexed.people)])
+            summary, packed = read_corpus(passages, spans, tokenizer, words)
+            index = build_index(packed.tokens())
         else:
             # The answer core asks the index which terms a passage holds, so a persisted index
             # spares loading every passage's terms (17 s at a million passages).
-            _, index = store.index_texts(tokenizer, indexed.texts, indexed.documents,
-                                         summary.contents, terms=False, people=indexed.people)
+            summary, _, index = store.index_passages(tokenizer, passages, spans, words,
+                                                     terms=False)
         return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
 
     @property

@@ -6,11 +6,14 @@ atomically; reading one that fails its check raises `IndexError_`, so the store 
 A passage entry holds one document and its passages, laid out so that one passage can be read
 and checked without the rest (integers are little-endian u64, digests 16-byte BLAKE2b):
 
-    magic | n | n + 2 offsets | n + 1 digests | digest of all the above      (the header)
-    | the pickled `Document` | passage 0 pickled | ... | passage n - 1 pickled
+    magic | n | n + 3 offsets | n + 2 digests | digest of all the above      (the header)
+    | the pickled `Document` | passage 0 pickled | ... | passage n - 1 pickled | terms pickled
 
-Item 0 is the document and item k + 1 passage k; item i lies from offset i to offset i + 1, the
-first offset is where the header ends and the last the file's size, which must match. The
+Item 0 is the document, item k + 1 passage k and item n + 1 the document's corpus terms (the
+words its passages add to the tokenizer's user dictionary, `vocabulary.corpus_terms`), so that
+a build knows the whole corpus's user dictionary from the entries' last items, before it reads
+any passage. Item i lies from offset i to offset i + 1, the first offset is where the header
+ends and the last the file's size, which must match. The
 document (its whole text) is an item rather than part of the header, so that a header stays at
 24 bytes a passage. `Passages` and `Documents` read a document's header when a question first
 needs it, keep it in an LRU, and then read and check only the bytes of the item asked for; an
@@ -39,6 +42,7 @@ from retrieval.errors import DocumentError, IndexError_
 from retrieval.models import Document, Passage
 
 if TYPE_CHECKING:
+    from retrieval.reading import Span
     from retrieval.store import IndexStore
 
 logger = logging.getLogger(__name__)
@@ -71,7 +75,7 @@ def _read_blob(path: Path) -> object:
 
 
 # -- passage entries ------------------------------------------------------------------------
-_ENTRY_MAGIC = b"chuchu-passages\x01"  # unlike `_MAGIC`, so a blob is never read as an entry
+_ENTRY_MAGIC = b"chuchu-passages\x02"  # unlike `_MAGIC`, so a blob is never read as an entry
 _DIGEST = 16
 _COUNT = struct.Struct("<Q")
 _FIRST_READ = 8192  # one read holds the header of a document of up to 330 passages
@@ -94,7 +98,7 @@ class _Header:
     @property
     def count(self) -> int:
         """The number of passages."""
-        return len(self.offsets) - 2
+        return len(self.offsets) - 3
 
     def checked(self, item: int, data: bytes, name: str) -> bytes:
         """`data`, read as item `item`; raises `IndexError_` unless it is what was written."""
@@ -110,7 +114,7 @@ def _parse_header(read: Callable[[int, int], bytes], size: int, name: str) -> _H
     fixed = len(_ENTRY_MAGIC) + _COUNT.size
     if len(head) < fixed or head[:len(_ENTRY_MAGIC)] != _ENTRY_MAGIC:
         raise IndexError_(f"cache entry {name} is not a passage entry of this version")
-    items = _COUNT.unpack_from(head, len(_ENTRY_MAGIC))[0] + 1
+    items = _COUNT.unpack_from(head, len(_ENTRY_MAGIC))[0] + 2
     end = fixed + (items + 1) * 8 + items * _DIGEST  # where the header's own digest starts
     start = end + _DIGEST
     if start > size:
@@ -127,24 +131,36 @@ def _parse_header(read: Callable[[int, int], bytes], size: int, name: str) -> _H
     return _Header(offsets, head[fixed + (items + 1) * 8:end])
 
 
-def write_entry(path: Path, document: Document,
-                passages: Sequence[Passage]) -> tuple[Document, list[bytes]]:
-    """Write `document` and its passages as one entry, atomically.
+Entry = tuple[Document, list[bytes], list[str]]  # a document, its pickled passages, its terms
 
-    Returns the document and its pickled passages, as `read_entry` gives them back.
+
+def write_entry(path: Path, document: Document, passages: Sequence[Passage],
+                terms: Iterable[str]) -> Entry:
+    """Write `document`, its passages and its corpus terms as one entry, atomically.
+
+    Returns what `read_entry` gives back: the document, its pickled passages and its terms.
     """
     pickled = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in passages]
-    items = [pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), *pickled]
+    words = sorted(terms)
+    items = [pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL), *pickled,
+             pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL)]
     start = len(_ENTRY_MAGIC) + _COUNT.size + (len(items) + 1) * 8 + len(items) * _DIGEST + _DIGEST
     offsets = itertools.accumulate(map(len, items), initial=start)
     head = b"".join((_ENTRY_MAGIC, _COUNT.pack(len(pickled)),
                      struct.pack(f"<{len(items) + 1}Q", *offsets), *map(_digest, items)))
     _write_atomically(path, (head, _digest(head), *items))
-    return document, pickled
+    return document, pickled, words
 
 
-def read_entry(path: Path) -> tuple[Document, list[bytes]]:
-    """The document in `path` and its pickled passages, each checked, from one read.
+def _terms(data: bytes, name: str) -> list[str]:
+    words = pickle.loads(data)  # noqa: S301 - our own file, checked
+    if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+        raise IndexError_(f"cache entry {name} does not end with its terms")
+    return words
+
+
+def read_entry(path: Path) -> Entry:
+    """The document in `path`, its pickled passages and its terms, each checked, in one read.
 
     Raises `IndexError_` when the entry is damaged, truncated or of another format.
     """
@@ -157,7 +173,7 @@ def read_entry(path: Path) -> tuple[Document, list[bytes]]:
     document = pickle.loads(items[0])  # noqa: S301 - our own file, checked above
     if not isinstance(document, Document):
         raise IndexError_(f"cache entry {path.name} does not start with a document")
-    return document, items[1:]
+    return document, items[1:-1], _terms(items[-1], path.name)
 
 
 def _read_item(path: Path, header: _Header | None, item: int) -> tuple[_Header, bytes]:
@@ -203,8 +219,9 @@ class Corpus:
     """
 
     documents: Sequence[Document]
-    passages: Sequence[Passage]
+    passages: Passages
     skipped: list[DocumentError]
+    spans: list[Span]  # each document's passages and entry (`reading.read_corpus`)
 
 
 @dataclass
@@ -274,8 +291,8 @@ class _Parts:
         self._passages = _Lru(self.PASSAGE_BYTES, lambda pickled: sys.getsizeof(pickled) + 100)
         self._lock = threading.Lock()
 
-    def get(self, i: int) -> tuple[Document, list[bytes]]:
-        """Document `i` and all its pickled passages, from one read of its entry."""
+    def get(self, i: int) -> Entry:
+        """Document `i`, all its pickled passages and its terms, from one read of its entry."""
         with self._lock:  # the store rebuilds a damaged entry here
             return self.store._load_part(self.parts[i], self.folder)
 
@@ -295,6 +312,16 @@ class _Parts:
         """Document `i`, read and checked without its passages."""
         found = self._read(i, 0)
         return pickle.loads(found) if found is not None else self.get(i)[0]  # noqa: S301
+
+    def terms(self, i: int) -> list[str]:
+        """The corpus terms of document `i`, read and checked without its passages."""
+        found = self._read(i, self.parts[i].count + 1)
+        if found is not None:
+            try:
+                return _terms(found, self.parts[i].entry.name)
+            except (IndexError_, pickle.UnpicklingError, EOFError, AttributeError):
+                pass  # checked bytes that are not terms: the store says so and rebuilds
+        return self.get(i)[2]
 
     def _read(self, i: int, item: int) -> bytes | None:
         """Item `item` of entry `i`; None when the entry fails a check, is gone or was changed.
@@ -369,6 +396,14 @@ class Passages(_Lazy):
                 low, high = max(start - starts[part], 0), min(stop - starts[part], len(pickled))
                 yield from map(pickle.loads, pickled[low:high])  # noqa: S301 - checked entries
             part += 1
+
+    def corpus_terms(self) -> set[str]:
+        """The corpus terms of every document (`vocabulary.corpus_terms` of all passages), as
+        recorded in each entry: no passage is read."""
+        terms: set[str] = set()
+        for part in range(len(self._parts.parts)):
+            terms.update(self._parts.terms(part))
+        return terms
 
     def __repr__(self) -> str:
         return f"<{len(self)} passages of {len(self._parts.parts)} documents>"

@@ -1,8 +1,8 @@
 """What keys the persisted index: versions of the code and data behind each kind of entry.
 
 A passages entry is keyed by the pipeline version (everything that decides how a file becomes
-passages), a term entry by the tokenizer's fingerprint (everything that decides how a text
-becomes terms), the index by both and by what is indexed for each document (`IndexContents`).
+passages), a term entry by its passages entry and the tokenizer's fingerprint (everything that
+decides how a passage becomes terms), the index by all the entries and the fingerprint.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from retrieval.models import Passage
 from retrieval.segmenter import Segmenter, dictionary_version
 
-FORMAT = 4  # 2: terms kept as arrays of ids; 3: each passage pickled on its own;
-# 4: passage entries with a header, so one passage is read and checked alone
+FORMAT = 5  # 2: terms kept as arrays of ids; 3: each passage pickled on its own;
+# 4: passage entries with a header, so one passage is read and checked alone;
+# 5: passage entries record their corpus terms, term entries cover every passage
 _CODE = Path(__file__).resolve().parent
 
 
@@ -30,9 +30,9 @@ def _sha(*parts: str | bytes) -> str:
 # Modules that run only when a question is answered: editing them keeps the cache.
 # The cache's own code (its format has FORMAT) is here too: editing it must not re-chunk.
 _ANSWER_TIME = {"answer.py", "index.py", "store.py", "cache_files.py", "keys.py",
-                "snippets.py", "questions.py", "summary.py", "terms.py"}
-# Modules that decide how a text becomes index terms.
-_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py")
+                "snippets.py", "questions.py", "summary.py", "terms.py", "reading.py"}
+# Modules that decide how a passage becomes index terms (and which passages are indexed).
+_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py", "summary.py", "reading.py")
 
 
 def _code(names: Sequence[str]) -> str:
@@ -92,33 +92,3 @@ def tokenizer_fingerprint(tokenizer: object) -> str:
         "\n".join(sorted(getattr(tokenizer, "stop_words", ()))),
         "\n".join(f"{word} {freq}" for word, freq in added),
     )[:16]
-
-
-class IndexContents:
-    """Per document, a hash of what is indexed for its passages (ids, texts, indexed texts).
-
-    Fed one passage at a time, so that a summary built in one pass over lazily read passages
-    needs neither a second pass nor a list of every indexed text.
-    """
-
-    def __init__(self) -> None:
-        self._digests: dict[str, hashlib._Hash] = {}
-
-    def add(self, document: str, passage: str, text: str, indexed: str) -> None:
-        """Add a passage: its document's and its own id, its text and what is indexed."""
-        digest = self._digests.get(document)
-        if digest is None:
-            digest = self._digests[document] = hashlib.sha256()
-        digest.update(f"{passage}\t{text}\t{indexed}".encode())
-        digest.update(b"\x00")  # as `_sha` joins its parts
-
-    def result(self) -> dict[str, str]:
-        return {document: digest.hexdigest() for document, digest in self._digests.items()}
-
-
-def index_contents(passages: Sequence[Passage], texts: Sequence[str]) -> dict[str, str]:
-    """`IndexContents` of `passages` whose indexed texts are `texts`."""
-    contents = IndexContents()
-    for passage, text in zip(passages, texts):
-        contents.add(passage.document_id, passage.id, passage.text, text)
-    return contents.result()

@@ -1,15 +1,15 @@
 """The persisted index: what was read, cut and indexed once is kept on disk and reused.
 
-Under `settings.cache_dir`, one folder per documents folder holds three kinds of entries:
+Under `settings.cache_dir`, one folder per documents folder holds four kinds of entries:
 
 - `passages/`: each document's `Document` and chunked, attributed passages, keyed by the file's
   content hash and the pipeline version (a hash of the retrieval code, jieba's dictionary and the
   decoding libraries). A file whose size and modification time are unchanged is not even read
   again: its content hash is taken from `files.json`. Each passage can be read and checked on
-  its own (`cache_files.write_entry`).
-- `tokens/`: each document's index terms as id arrays (`terms.Packed`), keyed by its passages
-  and the tokenizer's fingerprint (its code, jieba's dictionary, the user and stop words, its
-  options).
+  its own (`cache_files.write_entry`); the entry also records the document's corpus terms.
+- `tokens/`: the index terms of each document's passages as id arrays (`terms.Packed`), keyed by
+  its passages entry and the tokenizer's fingerprint (its code, jieba's dictionary, the user and
+  stop words, its options).
 - `summary/`: what the answer core needs of every passage (`summary.Summary`).
 - `index/`: the bm25s arrays for the whole corpus, keyed by all of the above.
 
@@ -34,7 +34,7 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from retrieval.errors import DocumentError, IndexError_
@@ -45,10 +45,11 @@ from retrieval.index import (
     RankBM25Index,
     build_index,
 )
-from retrieval.models import Document, Passage
+from retrieval.models import Passage
 from retrieval.cache_files import (
     Corpus,
     Documents,
+    Entry,
     Passages,
     _bar,
     _file_sha,
@@ -59,16 +60,17 @@ from retrieval.cache_files import (
     read_entry,
     write_entry,
 )
+from retrieval.reading import Span, read_corpus, spans_of
+from retrieval.summary import Summary
 from retrieval.keys import (
     FORMAT,
     _code,
     _engine_version,
     _sha,
-    index_contents,
     pipeline_version,
     tokenizer_fingerprint,
 )
-from retrieval.terms import Joiner, Packed, cut
+from retrieval.terms import Packed
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ class IndexStore:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.workers = workers or min(os.cpu_count() or 1, 4)
         self._root: Path | None = None
-        self.corpus_key: str | None = None  # the entries `corpus()` read, for `remember()`
+        self.corpus_key: str | None = None  # the entries `corpus()` read, for `recall()`
         self._version = pipeline_version()
         self.stats = {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
         self.timings: dict[str, float] = {}  # seconds spent cutting, indexing, loading
@@ -107,10 +109,7 @@ class IndexStore:
     # -- documents and passages ---------------------------------------------------------
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
-        from retrieval.loading import (  # charset-normalizer: 0.1 s
-            document_paths,
-            read_document,
-        )
+        from retrieval.loading import document_paths  # charset-normalizer: 0.1 s
 
         folder = Path(folder)
         self._root = self.cache_dir / f"corpus-{_sha(str(folder.resolve()))[:12]}"
@@ -148,25 +147,24 @@ class IndexStore:
         slow = sum(1 for _, _, key, _ in pending if not (self._root / "passages" / key).exists())
         show = self.progress and slow > PROGRESS_DOCUMENTS
         parts: list[_Part] = []
+        spans: list[Span] = []
         for path, name, key, count in _bar(pending, show, "chunking"):
             entry = self._root / "passages" / key
             if count is None or not entry.exists():
                 found = self._cached_document(entry)
                 if found is None:
-                    from retrieval.chunking import chunk_document  # 0.2 s of imports
-
                     try:
-                        document = read_document(path, folder)
+                        found = self._chunk(path, folder, entry)
                     except DocumentError as error:
                         logger.warning("skipped %s: %s", error.path, error.reason)
                         skipped.append(error)
                         continue
-                    found = write_entry(entry, document, chunk_document(document))
-                    self.stats["documents_cut"] += 1
                 count = len(found[1])
             used.add(key)
             files[name] += [key, count]
             parts.append(_Part(path, entry, count))
+            start = spans[-1].stop if spans else 0
+            spans.append(Span(key, start, start + count))
         self._root.mkdir(parents=True, exist_ok=True)
         temporary = listing.with_name(f".files.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
@@ -175,44 +173,53 @@ class IndexStore:
             self._prune(self._root / "passages", used)
         self.corpus_key = _sha(self._version, *(str(p.entry.name) for p in parts))[:24]
         lazy = _Parts(self, folder, parts)
-        return Corpus(Documents(lazy), Passages(lazy), skipped)
+        return Corpus(Documents(lazy), Passages(lazy), skipped, spans)
 
-    def _load_part(self, part: _Part, folder: Path) -> tuple[Document, list[bytes]]:
-        """A document and its pickled passages; a damaged entry is chunked again."""
-        found = self._cached_document(part.entry)
-        if found is None:
-            from retrieval.chunking import chunk_document
-            from retrieval.loading import read_document
+    def _chunk(self, path: Path, folder: Path, entry: Path) -> Entry:
+        """Read, chunk and attribute the document at `path`, and write its entry."""
+        from retrieval.chunking import chunk_document  # 0.2 s of imports
+        from retrieval.loading import read_document
+        from retrieval.vocabulary import corpus_terms
 
-            document = read_document(part.path, folder)
-            found = write_entry(part.entry, document, chunk_document(document))
-            self.stats["documents_cut"] += 1
+        document = read_document(path, folder)
+        passages = chunk_document(document)
+        found = write_entry(entry, document, passages, corpus_terms(passages))
+        self.stats["documents_cut"] += 1
+        return found
+
+    def _load_part(self, part: _Part, folder: Path) -> Entry:
+        """A document, its pickled passages and terms; a damaged entry is chunked again."""
+        found = self._cached_document(part.entry) or self._chunk(part.path, folder, part.entry)
         if len(found[1]) != part.count:
             raise IndexError_(f"{part.path.name} changed since it was indexed; reload the documents")
         return found
 
-    def remember(self, name: str, build: Callable[[], object], code: Sequence[str] = ()) -> object:
-        """What `build()` gives over the corpus last read by `corpus()`, kept on disk.
+    def recall(self, name: str, code: Sequence[str] = ()) -> object | None:
+        """What `keep(name, value, code)` kept over the corpus last read by `corpus()`, or None.
 
-        Keyed by that corpus's entries and the code of the modules in `code`; without a
-        corpus (passages from elsewhere) it is simply built.
+        Keyed by that corpus's entries and the code of the modules in `code`.
         """
         if self.corpus_key is None:
-            return build()
-        key = _sha(name, self.corpus_key, _code(code))[:24]
-        entry = self.root / name / key
-        if entry.exists():
-            try:
-                return _read_blob(entry)
-            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-                logger.warning("%s cache %s is damaged (%s); building it again", name, key, exc)
-                self.stats["rebuilt"] += 1
-        value = build()
-        _write_blob(entry, value)
-        self._prune(self.root / name, {key})
-        return value
+            return None
+        entry = self.root / name / _sha(name, self.corpus_key, _code(code))[:24]
+        if not entry.exists():
+            return None
+        try:
+            return _read_blob(entry)
+        except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            logger.warning("%s cache %s is damaged (%s); building it again", name, entry.name, exc)
+            self.stats["rebuilt"] += 1
+            return None
 
-    def _cached_document(self, entry: Path) -> tuple[Document, list[bytes]] | None:
+    def keep(self, name: str, value: object, code: Sequence[str] = ()) -> None:
+        """Keep `value` on disk for `recall`; without a corpus (passages from elsewhere), not."""
+        if self.corpus_key is None:
+            return
+        key = _sha(name, self.corpus_key, _code(code))[:24]
+        _write_blob(self.root / name / key, value)
+        self._prune(self.root / name, {key})
+
+    def _cached_document(self, entry: Path) -> Entry | None:
         if not entry.exists():
             return None
         try:
@@ -224,136 +231,104 @@ class IndexStore:
             return None
 
     # -- terms and index ----------------------------------------------------------------
-    def prepare(
-        self, tokenizer: object, passages: Sequence[Passage], texts: Sequence[str] | None = None,
+    def index_passages(
+        self, tokenizer: object, passages: Sequence[Passage], spans: Sequence[Span],
+        user_words: Iterable[str], summary: Summary | None = None,
         engine: EngineName | None = None, terms: bool = True,
-    ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
-        """`index_texts` for `passages`, whose indexed texts are `texts` (default: their text)."""
-        texts = [p.text for p in passages] if texts is None else list(texts)
-        return self.index_texts(tokenizer, texts, [p.document_id for p in passages],
-                                index_contents(passages, texts), engine, terms)
-
-    def index_texts(
-        self, tokenizer: object, texts: Sequence[str], documents: Sequence[str],
-        contents: dict[str, str], engine: EngineName | None = None, terms: bool = True,
-        people: Sequence[str] | None = None, release: bool = False,
-    ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
-        """Cut `texts` and index them, reusing what the disk holds.
+    ) -> tuple[Summary, list[list[str]] | None, RankBM25Index | BM25sIndex]:
+        """Summarise, cut and index `passages`, reusing the terms the disk holds.
 
         Args:
-            tokenizer: a `Tokenizer`, with its corpus terms added.
-            texts: what is indexed for each passage, in index order.
-            documents: the document id of each text.
-            contents: per document, `index_contents` of its passages (keys the caches).
-            engine: "rank-bm25" or "bm25s"; None to choose by the number of passages.
-            terms: return every passage's terms; with False, a persisted index is loaded
-                without reading them (None is returned in their place).
-            people: for each text, its end that names its speakers (`terms.text_terms`).
-            release: empty the lists `texts` and `people` once they are cut, before the index
-                is built (a million texts are half a gigabyte the index build could use).
+            tokenizer: a `Tokenizer` whose user dictionary is `user_words`.
+            passages: the corpus; `spans` its documents (`Corpus.spans`, `reading.spans_of`).
+            summary: the corpus's summary, when it is known (then it is not built again).
+            engine: "rank-bm25" or "bm25s"; None to choose by the number of passages indexed.
+            terms: return the terms of every indexed passage (with False, None instead).
         Returns:
-            The terms of each passage (or None) and the index over them.
+            The summary, the terms of each indexed passage (or None), and the index.
         """
         if self._root is None:  # passages that did not come from `corpus()`: keep them apart
             self._root = self.cache_dir / "corpus-passages"
-        engine = engine or self.engine or ("bm25s" if len(texts) >= BM25S_FROM else "rank-bm25")
-        groups: dict[str, list[int]] = {}
-        for position, document in enumerate(documents):
-            groups.setdefault(document, []).append(position)
         fingerprint = tokenizer_fingerprint(tokenizer)
-        keys = {document: _sha(fingerprint, contents[document])[:24] for document in groups}
-        index_key = self._index_key(engine, fingerprint, keys)
-        folder = self.root / "index" / index_key
+        folder = self.root / "tokens"
+        keys = {span.key: _sha(fingerprint, span.key)[:24] for span in spans}
+
+        def cached(span: Span) -> Packed | None:
+            entry = folder / keys[span.key]
+            if not entry.exists():
+                return None
+            try:
+                return Packed.from_value(_read_blob(entry), span.stop - span.start)
+            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
+                    ValueError, AttributeError) as exc:
+                logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
+                self.stats["rebuilt"] += 1
+                return None
+
+        def keep(span: Span, packed: Packed) -> None:
+            _write_blob(folder / keys[span.key], packed.to_value())
+
         started = time.perf_counter()
-        index = self._load_index(folder, len(texts)) if engine == "bm25s" else None
-        self.timings["index"] = time.perf_counter() - started
-        self.timings["terms"] = 0.0
-        if index is not None and not terms:
-            return None, index  # the index was built from these very terms: they are not read
+        show = self.progress and len(passages) >= PROGRESS_PASSAGES
+        summary, packed = read_corpus(
+            passages, spans, tokenizer, user_words, summary, cached, keep, self.workers,
+            lambda items, total: _bar(items, show, "reading", total))
+        self.timings["read"] = time.perf_counter() - started
+        self._prune(folder, set(keys.values()))
         started = time.perf_counter()
-        packed = self._terms(tokenizer, texts, groups, keys, people)
-        self.timings["terms"] = time.perf_counter() - started
-        if release:
-            for values in (texts, people, documents):
-                if isinstance(values, list):
-                    values.clear()
-        started = time.perf_counter()
+        size = len(packed.lengths)
+        engine = engine or self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
+        index_key = self._index_key(engine, fingerprint, spans)
+        index = self._load_index(self.root / "index" / index_key, size) \
+            if engine == "bm25s" else None
         tokens = packed.tokens() if terms or engine != "bm25s" else None
         if index is None:
             if engine == "bm25s":
                 index = BM25sIndex.from_arrays(packed.lengths, packed.ids, packed.vocabulary)
-                self._save_index(index, folder)
+                self._save_index(index, self.root / "index" / index_key)
             else:
                 index = build_index(tokens, engine=engine)  # type: ignore[arg-type]
             self.stats["index_built"] += 1
-            logger.info("indexed %d passages with %s in %.1f s", len(packed.lengths), engine,
+            logger.info("indexed %d passages with %s in %.1f s", size, engine,
                         time.perf_counter() - started)
-        self.timings["index"] += time.perf_counter() - started
+        self.timings["index"] = time.perf_counter() - started
         self._prune(self.root / "index", {index_key} if engine == "bm25s" else set())
+        return summary, tokens, index
+
+    def prepare(
+        self, tokenizer: object, passages: Sequence[Passage], engine: EngineName | None = None,
+        terms: bool = True,
+    ) -> tuple[list[list[str]] | None, RankBM25Index | BM25sIndex]:
+        """The terms and index of `passages` from elsewhere (not from `corpus()`), kept on disk."""
+        _, tokens, index = self.index_passages(
+            tokenizer, passages, spans_of(passages), getattr(tokenizer, "user_words", ()),
+            engine=engine, terms=terms)
         return tokens, index
 
     @staticmethod
-    def _index_key(engine: str, fingerprint: str, keys: dict[str, str]) -> str:
-        # The index code and the engine's version decide the saved arrays too.
+    def _index_key(engine: str, fingerprint: str, spans: Sequence[Span]) -> str:
+        # The index code and the engine's version decide the saved arrays too; the spans'
+        # keys decide every passage, and so which are indexed (the summary's code is in the
+        # tokenizer's fingerprint).
         return _sha(engine, _engine_version(engine), _code(("index.py",)), fingerprint,
-                    *keys.values())[:24]
+                    *(span.key for span in spans))[:24]
 
-    def cached_index(self, tokenizer: object, contents: dict[str, str],
+    def cached_index(self, tokenizer: object, spans: Sequence[Span],
                      size: int) -> BM25sIndex | None:
-        """The persisted bm25s index over passages whose `index_contents` are `contents`.
+        """The persisted bm25s index of `size` passages over `spans`, or None.
 
         None when there is none (or it is damaged, or the corpus is small enough for
-        rank-bm25, which is not persisted): then `prepare` builds it.
+        rank-bm25, which is not persisted): then `index_passages` builds it.
         """
         engine = self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
         if engine != "bm25s":
             return None
         fingerprint = tokenizer_fingerprint(tokenizer)
-        keys = {document: _sha(fingerprint, content)[:24] for document, content in contents.items()}
         started = time.perf_counter()
-        index = self._load_index(self.root / "index" / self._index_key(engine, fingerprint, keys),
+        index = self._load_index(self.root / "index" / self._index_key(engine, fingerprint, spans),
                                  size)
         self.timings["index"] = time.perf_counter() - started
         return index
-
-    def _terms(self, tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
-               keys: dict[str, str], people: Sequence[str] | None = None) -> Packed:
-        """Every text's terms, in order: from each document's cache entry, or cut again."""
-        joiner = Joiner()
-        missing: dict[str, list[int]] = {}
-        for document, positions in groups.items():
-            entry = self.root / "tokens" / keys[document]
-            try:
-                if not entry.exists():
-                    missing[document] = positions
-                    continue
-                joiner.add(document, Packed.from_value(_read_blob(entry), len(positions)))
-            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
-                    ValueError, AttributeError) as exc:
-                logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
-                self.stats["rebuilt"] += 1
-                missing[document] = positions
-        if missing:
-            show = self.progress and sum(map(len, missing.values())) >= PROGRESS_PASSAGES
-            tokens = self.root / "tokens"
-
-            def keep(document: str, packed: Packed) -> None:
-                _write_blob(tokens / keys[document], packed.to_value())
-
-            for document, packed in cut(tokenizer, texts, missing, keep, self.workers,
-                                        lambda items, total: _bar(items, show, "cutting", total),
-                                        people):
-                joiner.add(document, packed)
-        self._prune(self.root / "tokens", set(keys.values()))
-        order = sorted(groups, key=lambda d: groups[d][0])
-        joined = joiner.join(order)
-        positions = [p for document in order for p in groups[document]]
-        if positions == list(range(len(positions))):
-            return joined  # each document's texts side by side, as a corpus reads
-        terms: list[list[str]] = [[] for _ in texts]  # documents interleaved: put each back
-        for position, found in zip(positions, joined.tokens()):
-            terms[position] = found
-        return Packed.of(terms)
 
     def _save_index(self, index: BM25sIndex, folder: Path) -> None:
         temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")

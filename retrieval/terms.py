@@ -1,28 +1,22 @@
-"""The index terms of many passages: cut on every core and kept as arrays of term ids.
+"""The index terms of many passages, kept as arrays of term ids.
 
 A document's terms are packed as its distinct terms and two int32 arrays (each passage's number
-of terms, then every term id in order). Workers cut whole documents and hand back packed
-arrays, never lists of strings: at a million passages the lists alone took gigabytes and most
-of a minute to send between processes. `Joiner` renumbers each document's arrays into one
-vocabulary as they arrive and puts them side by side, which is what `BM25sIndex.from_arrays`
-indexes.
+of terms, then every term id in order). Workers cut whole documents (`retrieval.reading`) and
+hand back packed arrays, never lists of strings: at a million passages the lists alone took
+gigabytes and most of a minute to send between processes. `Joiner` renumbers each document's
+arrays into one vocabulary as they arrive and puts them side by side; `Packed.select` keeps the
+searchable passages, which is what `BM25sIndex.from_arrays` indexes.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
-
-PARALLEL_FROM = 20_000  # passages to cut before a second process pays for its start
-_BATCH = 2_000  # passages a worker cuts at a time (about a second)
-
 
 @dataclass(frozen=True)
 class Packed:
@@ -56,6 +50,16 @@ class Packed:
                 or (len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary)):
             raise ValueError("term arrays do not agree")
         return cls(vocabulary, lengths, ids)
+
+    def select(self, positions: Sequence[int]) -> Packed:
+        """The terms of the passages at `positions` (ascending), numbered among themselves."""
+        keep = np.zeros(len(self.lengths), dtype=bool)
+        keep[np.asarray(positions, dtype=np.int64)] = True
+        ids = self.ids[np.repeat(keep, self.lengths)]
+        used = np.bincount(ids, minlength=len(self.vocabulary)) > 0
+        renumber = np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
+        vocabulary = [word for word, kept in zip(self.vocabulary, used.tolist()) if kept]
+        return Packed(vocabulary, self.lengths[keep], renumber[ids])
 
     def tokens(self) -> list[list[str]]:
         """The term lists that were packed."""
@@ -108,11 +112,11 @@ _PEOPLE_KEPT = 100_000
 
 
 def text_terms(tokenizer: object, text: str, people: str = "") -> list[str]:
-    """The index terms of `text`, whose last `people` (after a space) are its speakers.
+    """The index terms of a passage's `text` and of `people`, its speakers' names and titles.
 
-    The speakers' names and titles repeat from passage to passage, so their terms are cut once
-    and remembered; jieba cuts text on either side of a space apart, so the terms are those of
-    the whole text (tests/test_terms.py).
+    They are the terms of the whole indexed text (`summary.index_text`): jieba cuts text on
+    either side of a space apart (tests/test_terms.py). The names and titles repeat from
+    passage to passage, so their terms are cut once and remembered.
     """
     tokens = tokenizer.tokens  # type: ignore[attr-defined]
     if not people:
@@ -123,60 +127,4 @@ def text_terms(tokenizer: object, text: str, people: str = "") -> list[str]:
     found = known.get(people)
     if found is None:
         found = known[people] = tokens(people)
-    return tokens(text[:len(text) - len(people) - 1]) + found
-
-
-# What the workers need, set in the parent right before the fork: inherited, not pickled.
-_FORK: tuple[object, Sequence[str], Sequence[str] | None, Callable[[str, Packed], None]] | None \
-    = None
-
-
-def _cut_documents(batch: list[tuple[str, list[int]]]) -> list[tuple[str, tuple]]:
-    assert _FORK is not None
-    tokenizer, texts, people, keep = _FORK
-    done = []
-    for document, positions in batch:
-        packed = Packed.of([text_terms(tokenizer, texts[i], people[i] if people else "")
-                            for i in positions])
-        keep(document, packed)
-        done.append((document, packed.to_value()))
-    return done
-
-
-def cut(tokenizer: object, texts: Sequence[str], groups: dict[str, list[int]],
-        keep: Callable[[str, Packed], None], workers: int = 1,
-        bar: Callable = lambda items, total: items,
-        people: Sequence[str] | None = None) -> Iterator[tuple[str, Packed]]:
-    """Each document's packed terms, as they are cut: `groups` maps a document to the
-    positions of its texts.
-
-    `keep(document, packed)` is called as each document is cut (in the worker that cut it), to
-    write its cache entry; `bar(items, total)` may wrap the batches in a progress bar;
-    `people[i]`, when given, is the end of `texts[i]` that names its speakers (`text_terms`).
-    """
-    global _FORK
-    batches: list[list[tuple[str, list[int]]]] = [[]]
-    size = 0
-    for document, positions in groups.items():
-        if size >= _BATCH:
-            batches.append([])
-            size = 0
-        batches[-1].append((document, positions))
-        size += len(positions)
-    total = sum(len(p) for p in groups.values())
-    _FORK = (tokenizer, texts, people, keep)
-    try:
-        if workers < 2 or total < PARALLEL_FROM \
-                or "fork" not in multiprocessing.get_all_start_methods():
-            for done in bar(map(_cut_documents, batches), len(batches)):
-                yield from ((d, Packed.from_value(v, len(groups[d]))) for d, v in done)
-            return
-        # Without this the workers' garbage collector touches every object the parent holds
-        # (a million texts) and the kernel copies those pages: memory doubles.
-        gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done in bar(pool.imap(_cut_documents, batches), len(batches)):
-                yield from ((d, Packed.from_value(v, len(groups[d]))) for d, v in done)
-    finally:
-        _FORK = None
-        gc.unfreeze()
+    return tokens(text) + found

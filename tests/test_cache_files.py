@@ -47,8 +47,9 @@ def test_each_passage_reads_back_exactly_as_written(tmp_path):
     passages = passages_of(DOC_A, "a.txt")
     entry = tmp_path / "entry"
     assert len(passages) > 3
-    written = write_entry(entry, document, passages)
-    assert written == (document, [pickle.dumps(p, pickle.HIGHEST_PROTOCOL) for p in passages])
+    written = write_entry(entry, document, passages, {"郑一鸣", "职工之家"})
+    assert written == (document, [pickle.dumps(p, pickle.HIGHEST_PROTOCOL) for p in passages],
+                       ["职工之家", "郑一鸣"])
     assert read_entry(entry) == written
     header = None
     for k in reversed(range(len(passages))):  # the header read with the last, reused after
@@ -56,18 +57,19 @@ def test_each_passage_reads_back_exactly_as_written(tmp_path):
         assert pickled == written[1][k] and pickle.loads(pickled) == passages[k]
     assert header.count == len(passages)
     assert pickle.loads(_read_item(entry, None, 0)[1]) == document
+    assert pickle.loads(_read_item(entry, None, len(passages) + 1)[1]) == ["职工之家", "郑一鸣"]
 
 
 def test_a_document_without_passages_is_an_entry_too(tmp_path):
     document = make_document("# 空\n", "empty.txt")
-    write_entry(tmp_path / "entry", document, [])
-    assert read_entry(tmp_path / "entry") == (document, [])
+    write_entry(tmp_path / "entry", document, [], [])
+    assert read_entry(tmp_path / "entry") == (document, [], [])
 
 
 def test_a_flipped_byte_fails_only_the_item_it_is_in(tmp_path):
     entry = tmp_path / "entry"
     passages = passages_of(DOC_A, "a.txt")
-    write_entry(entry, make_document(DOC_A, "a.txt"), passages)
+    write_entry(entry, make_document(DOC_A, "a.txt"), passages, [])
     header = _read_item(entry, None, 0)[0]
     _flip(entry, (header.offsets[3] + header.offsets[4]) // 2)  # inside passage 2
     header = _read_item(entry, None, 1)[0]  # the header and passage 0 are intact
@@ -82,7 +84,7 @@ def test_a_flipped_byte_fails_only_the_item_it_is_in(tmp_path):
 def test_a_damaged_or_foreign_file_is_no_entry(tmp_path, damage):
     entry = tmp_path / "entry"
     document = make_document(DOC_A, "a.txt")
-    written = write_entry(entry, document, passages_of(DOC_A, "a.txt"))
+    written = write_entry(entry, document, passages_of(DOC_A, "a.txt"), ["郑一鸣"])
     start = _read_item(entry, None, 0)[0].offsets[0]  # where the header ends
     if damage == "header":
         _flip(entry, 30)  # inside the offsets
@@ -172,6 +174,22 @@ def test_iteration_and_indexing_agree(tmp_path):
     assert passages[-1] == expected[-1] and passages[2:5] == expected[2:5]
     assert [d.id for d in corpus.documents] == ["a.txt", "b.txt", "c.txt"]
     assert len(parts._headers) == 3
+
+
+def test_each_entry_records_its_corpus_terms(tmp_path, caplog):
+    from retrieval.vocabulary import corpus_terms
+
+    _, expected, store, corpus = _restarted(tmp_path)
+    terms = corpus.passages.corpus_terms()
+    assert terms == corpus_terms(expected) and "郑一鸣" in terms
+    assert store.stats["documents_cut"] == 0  # from the entries' last items
+    entry = corpus.passages._parts.parts[0].entry  # type: ignore[attr-defined]
+    offsets = _read_item(entry, None, 0)[0].offsets
+    _flip(entry, (offsets[-2] + offsets[-1]) // 2)  # inside a.txt's terms
+    with caplog.at_level(logging.WARNING):
+        assert corpus.passages.corpus_terms() == terms
+    assert store.stats["rebuilt"] == 1 and store.stats["documents_cut"] == 1
+    assert read_entry(entry)[2] == sorted(corpus_terms(expected[:offsets.__len__() - 3]))
 
 
 def test_the_headers_kept_stay_within_their_budget(tmp_path):

@@ -165,7 +165,9 @@ def test_terms_are_cut_again_only_for_changed_documents(tmp_path):
             return super().tokens(text)
 
     again.prepare(Counting(), passages)
-    assert cut and all("农民工" in text for text in cut)
+    # c.txt's one paragraph and its speaker's name and title, cut apart (`text_terms`)
+    assert sorted(cut) == ["南湖县总工会副主席李大同指出，农民工工资专项检查将覆盖全部在建项目，欠薪问题零容忍。",
+                           "李大同 南湖县总工会副主席"]
 
 
 def test_another_tokenizer_gets_its_own_terms(tmp_path):
@@ -180,14 +182,14 @@ def test_another_tokenizer_gets_its_own_terms(tmp_path):
 
 
 def test_cutting_on_several_processes_gives_the_same_terms(tmp_path, monkeypatch):
-    import retrieval.terms as terms_module
+    import retrieval.reading as reading
 
     docs = _corpus(tmp_path / "docs")
     write(docs, "c.txt", DOC_C)
     passages = cache_store(tmp_path).corpus(docs).passages
     alone, _ = IndexStore(tmp_path / "one", progress=False, workers=1).prepare(Tokenizer(), passages)
-    monkeypatch.setattr(terms_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(terms_module, "_BATCH", 2)  # several batches, each of a few documents
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "_BATCH", 2)  # several batches, each of a few documents
     together, _ = IndexStore(tmp_path / "two", progress=False, workers=2).prepare(
         Tokenizer(), passages)
     assert together == alone
@@ -227,8 +229,8 @@ def test_a_passage_entry_that_changes_its_count_is_not_trusted(tmp_path, monkeyp
     _build(docs, tmp_path / "cache")
     again = _build(docs, tmp_path / "cache")
     entry = again.passages._parts.parts[0].entry  # type: ignore[attr-defined]
-    document, pickled = read_entry(entry)
-    write_entry(entry, document, [pickle.loads(pickled[0])])
+    document, pickled, terms = read_entry(entry)
+    write_entry(entry, document, [pickle.loads(pickled[0])], terms)
     with pytest.raises(IndexError_):
         list(again.passages)
 

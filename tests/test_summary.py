@@ -1,10 +1,17 @@
-"""The summary's one pass: the same whether it runs in this process or in forked workers."""
+"""The summary and the terms of a corpus, read in one pass: the same in one process or in
+forked workers, and the same as reading the passages one by one."""
 
 from __future__ import annotations
 
-import retrieval.summary as summary_module
+from collections import Counter
+
+import retrieval.reading as reading
 from retrieval.chunking import chunk_document
-from retrieval.summary import index_text, summarise
+from retrieval.reading import read_corpus, spans_of
+from retrieval.summary import index_text, people_of, summarise
+from retrieval.terms import text_terms
+from retrieval.tokenize import Tokenizer
+from retrieval.vocabulary import corpus_terms
 from tests.answer_helpers import SPEECH, SYMPOSIUM
 from tests.helpers import make_document
 
@@ -18,32 +25,73 @@ def _passages():
     return passages
 
 
-def test_summary_in_workers_equals_the_summary_in_one_process(monkeypatch):
+def _read(passages, workers=1, **options):
+    words = corpus_terms(passages)
+    return read_corpus(passages, spans_of(passages), Tokenizer(words), words, workers=workers,
+                       **options)
+
+
+def test_reading_in_workers_equals_reading_in_one_process(monkeypatch):
     passages = _passages()
-    alone, indexed = summarise(passages)
-    monkeypatch.setattr(summary_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(summary_module, "_RANGE", 3)  # ranges that split documents
-    together, indexed_together = summarise(passages, workers=2)
+    alone, terms = _read(passages)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "_BATCH", 3)  # several batches, each of whole documents
+    together, terms_together = _read(passages, workers=2)
     assert together == alone
-    assert indexed_together == indexed
+    assert terms_together.tokens() == terms.tokens()
+    assert alone == summarise(passages)
 
 
-def test_summary_indexes_each_paragraph_once_with_its_speakers():
+def test_each_paragraph_is_indexed_once_with_its_speakers():
     passages = _passages()
-    summary, indexed = summarise(passages)
+    summary, terms = _read(passages)
     searchable = [passages[i] for i in summary.searchable]
-    assert indexed.texts == [index_text(p) for p in searchable]
-    assert indexed.documents == [p.document_id for p in searchable]
+    tokenizer = Tokenizer(summary.user_words)
+    # The terms of what is indexed: the text, then its speakers' names and titles.
+    assert [Counter(t) for t in terms.tokens()] \
+        == [Counter(tokenizer.tokens(index_text(p))) for p in searchable]
+    texts = [index_text(p) for p in searchable]
     # The repeated paragraph, and every paragraph of the copies, is indexed once.
-    assert len(set(indexed.texts)) == len(indexed.texts)
+    assert len(set(texts)) == len(texts)
     assert {p.document_id for p in searchable} == {"a.txt", "b.txt"}
-    assert any("郑一鸣" in text and "常务副主席" in text for text in indexed.texts)
+    assert any("郑一鸣" in text and "常务副主席" in text for text in texts)
     assert [summary.by_id.get(p.id) for p in passages] == list(range(len(passages)))
     assert summary.by_id.get("no-such-passage") is None
     names = [stat.name for stat in summary.stats]
     assert {"郑一鸣", "林晓燕", "陈立新", "方志远"} <= set(names)
     assert summary.examples[0] == "郑一鸣说了什么？"
     assert "郑一鸣" in summary.user_words
+
+
+def test_a_known_summary_reads_only_the_documents_whose_terms_are_not_kept():
+    passages = _passages()
+    spans = spans_of(passages)
+    words = corpus_terms(passages)
+    tokenizer = Tokenizer(words)
+    summary, terms = read_corpus(passages, spans, tokenizer, words)
+    kept = {}
+    read_corpus(passages, spans, tokenizer, words,
+                keep=lambda span, packed: kept.setdefault(span.key, packed))
+    assert len(kept) == len(spans)
+    missing = spans[1]
+
+    class Watched(list):
+        """The passages, counting each one read."""
+        read = 0
+
+        def __getitem__(self, item):
+            found = super().__getitem__(item)
+            Watched.read += len(found) if isinstance(found, list) else 1
+            return found
+
+    again, terms_again = read_corpus(
+        Watched(passages), spans, tokenizer, words, summary,
+        cached=lambda span: None if span == missing else kept[span.key])
+    assert again is summary and terms_again.tokens() == terms.tokens()
+    assert Watched.read == missing.stop - missing.start
+    speaker = next(p for p in passages if people_of(p))
+    assert text_terms(tokenizer, speaker.text, people_of(speaker)) \
+        == kept[spans[0].key].tokens()[passages.index(speaker)]
 
 
 def test_id_table_finds_every_id_and_the_last_of_a_repeated_one():

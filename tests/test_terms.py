@@ -5,9 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from retrieval.summary import people_of
 from retrieval.terms import Joiner, Packed
 from retrieval.tokenize import Tokenizer
 
+DOC_ONE = """# 职工之家
+
+西湖市总工会主席郑一鸣表示，职工之家要建在车间旁边。
+
+东山县总工会打造“暖心驿站”，让户外劳动者歇脚。
+"""
+DOC_TWO = """# 劳模工匠
+
+劳模工匠创新工作室今年新增十家。
+
+各区县工会将组织技能比武。
+"""
 TEXTS = ["西湖市总工会主席郑一鸣表示，职工之家要建在车间旁边。", "", "职工之家，职工之家！",
          "东山县总工会打造“暖心驿站”。"]
 
@@ -50,26 +63,36 @@ def test_join_keeps_passage_order_under_one_vocabulary():
     assert _join([]).tokens() == []
 
 
-def test_store_gives_each_text_its_terms_when_documents_interleave(tmp_path):
-    from retrieval.store import IndexStore
+def test_select_keeps_the_chosen_passages_and_only_their_terms():
+    tokens = [Tokenizer().tokens(text) for text in TEXTS]
+    chosen = Packed.of(tokens).select([0, 3])
+    assert chosen.tokens() == [tokens[0], tokens[3]]
+    assert sorted(chosen.vocabulary) == sorted(set(tokens[0] + tokens[3]))
+    assert "东山县" in chosen.vocabulary and len(chosen.lengths) == 2
+    assert Packed.of(tokens).select([]).tokens() == []
 
+
+def test_store_gives_each_passage_its_terms_when_documents_interleave(tmp_path):
+    from retrieval.store import IndexStore
+    from retrieval.terms import text_terms
+    from tests.helpers import passages_of
+
+    first, second = passages_of(DOC_ONE, "a.txt"), passages_of(DOC_TWO, "b.txt")
+    passages = [first[0], second[0], first[1], second[1]]
     tokenizer = Tokenizer()
-    documents = ["a.txt", "b.txt", "a.txt", "b.txt"]
-    contents = {"a.txt": "a1", "b.txt": "b1"}
-    store = IndexStore(tmp_path, progress=False)
-    tokens, index = store.index_texts(tokenizer, TEXTS, documents, contents, engine="bm25s")
-    assert tokens == [tokenizer.tokens(text) for text in TEXTS]
-    again, _ = IndexStore(tmp_path, progress=False).index_texts(
-        tokenizer, TEXTS, documents, contents, engine="bm25s")  # from the term caches
-    assert again == tokens
-    assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
+    expected = [text_terms(tokenizer, p.text, people_of(p)) for p in passages]
+    tokens, index = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
+    assert tokens == expected
+    again, _ = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
+    assert again == tokens  # from the term caches
+    assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [2]  # a.txt's second
 
 
 def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
     from collections import Counter
 
     from retrieval.chunking import chunk_document
-    from retrieval.summary import index_text, people_of
+    from retrieval.summary import index_text
     from retrieval.terms import text_terms
     from tests.answer_helpers import SPEECH, SYMPOSIUM
     from tests.helpers import make_document
@@ -82,29 +105,17 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
     for passage in passages * 2:  # the second time from what was remembered
         whole = tokenizer.tokens(index_text(passage))
         # The same terms, counted alike (the order of an enumeration's abbreviation differs).
-        assert Counter(text_terms(tokenizer, index_text(passage), people_of(passage))) \
+        assert Counter(text_terms(tokenizer, passage.text, people_of(passage))) \
             == Counter(whole)
-
-
-def test_released_texts_are_emptied_only_after_they_are_indexed(tmp_path):
-    from retrieval.store import IndexStore
-
-    tokenizer = Tokenizer()
-    texts, documents = list(TEXTS), ["a.txt"] * len(TEXTS)
-    _, index = IndexStore(tmp_path, progress=False).index_texts(
-        tokenizer, texts, documents, {"a.txt": "a1"}, engine="bm25s", release=True)
-    assert texts == [] and documents == []
-    assert len(index) == len(TEXTS)
-    assert [p for p, _ in index.search(tokenizer.tokens("暖心驿站"), 2)] == [3]
 
 
 def test_remembered_speaker_terms_belong_to_their_tokenizer():
     from retrieval.terms import text_terms
 
-    text = "今年将新建职工之家五十个。 郑一鸣 西湖市总工会常务副主席"
+    text = "今年将新建职工之家五十个。"
     people = "郑一鸣 西湖市总工会常务副主席"
     plain, named = Tokenizer(), Tokenizer(["西湖市总工会", "常务副主席"])
     assert "常务副主席" not in text_terms(plain, text, people)
     # Another tokenizer cuts the same title its own way, not as the first one remembered.
     assert "常务副主席" in text_terms(named, text, people)
-    assert sorted(text_terms(named, text, people)) == sorted(named.tokens(text))
+    assert sorted(text_terms(named, text, people)) == sorted(named.tokens(f"{text} {people}"))
