@@ -111,20 +111,23 @@ _PEOPLE: weakref.WeakKeyDictionary[object, dict[str, list[str]]] = weakref.WeakK
 _PEOPLE_KEPT = 100_000
 
 
-def text_terms(tokenizer: object, text: str, people: str = "") -> list[str]:
+def text_terms(tokenizer: object, text: str, people: str = "", normalized: bool = False,
+               ) -> list[str]:
     """The index terms of a passage's `text` and of `people`, its speakers' names and titles.
 
     They are the terms of the whole indexed text (`summary.index_text`): jieba cuts text on
     either side of a space apart (tests/test_terms.py). The names and titles repeat from
-    passage to passage, so their terms are cut once and remembered.
+    passage to passage, so their terms are cut once and remembered. With `normalized`, `text`
+    is already normalised (`tokenize.normalize`), as the summary's scan leaves it.
     """
     tokens = tokenizer.tokens  # type: ignore[attr-defined]
+    cut_text = tokenizer.normalized_tokens if normalized else tokens  # type: ignore[attr-defined]
     if not people:
-        return tokens(text)
+        return cut_text(text)
     known = _PEOPLE.get(tokenizer)
     if known is None or len(known) >= _PEOPLE_KEPT:
         known = _PEOPLE[tokenizer] = {}
     found = known.get(people)
     if found is None:
         found = known[people] = tokens(people)
-    return tokens(text) + found
+    return cut_text(text) + found

@@ -204,9 +204,12 @@ class Tokenizer:
 
         `hmm=False` cuts by the dictionary alone, to re-cut a word jieba guessed wrongly.
         """
+        return self.normalized_tokens(normalize(text), hmm)
+
+    def normalized_tokens(self, text: str, hmm: bool | None = None) -> list[str]:
+        """`tokens(text)` of text already normalised (`normalize`), which it then is not again."""
         # Cutting a million passages spent most of its time in Python around the segmenter;
         # the few tens of thousands of distinct words are each looked at once (`_terms`).
-        text = normalize(text)
         if len(self._terms) >= _TERMS_KEPT:
             self._terms.clear()
         out = list(chain.from_iterable(map(self._terms.__getitem__,
