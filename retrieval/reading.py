@@ -1,21 +1,22 @@
 """One pass over a corpus, a document at a time: the summary's rows and the index terms.
 
-A build reads every passage once. For each document it scans the passages into the summary's
-rows (`summary.Scanner`) and, unless its terms are cached, cuts each passage's text with its
-speakers' names and titles (`terms.text_terms`) into packed term ids. On a large corpus the
-documents are shared out between forked workers, which send back rows and id arrays but never
-texts; the parent merges the rows in corpus order and renumbers the arrays into one vocabulary
-as they arrive (`terms.Joiner`).
+What a build needs of a document's passages is its record (`summary.record_of`): the summary's
+rows, and each passage's normalised text and the names and titles indexed with it. The store
+writes it when the document is chunked, while the passages are at hand; a build then cuts the
+record's texts (`terms.text_terms`) into packed term ids, and reads the passages themselves
+only for a document whose record is missing. Unpickling a million passages and scanning them
+again cost about a third of a build. On a large corpus the documents are shared out between
+forked workers, which send back rows and id arrays but never texts; the parent merges the rows
+in corpus order and renumbers the arrays into one vocabulary as they arrive (`terms.Joiner`).
 
-This needs the tokenizer before the first passage is read. Its user dictionary is built from
-the whole corpus's terms (speakers' names, quoted terms), so each document's terms are recorded
-when it is chunked (the last item of its passages entry) and gathered from there. Reading every
-passage first to find them, then cutting, crossed every text between processes twice and made
-a million passages take 142-176 s on two cores.
+This needs the tokenizer before the first text is cut. Its user dictionary is built from the
+whole corpus's terms (speakers' names, quoted terms), so each document's terms are recorded
+when it is chunked too (the last item of its passages entry) and gathered from there. Reading
+every passage first to find them, then cutting, crossed every text between processes twice.
 
 A document's terms cover all its passages, in order, whatever deduplication keeps (which
 depends on the documents before it); the searchable ones are selected afterwards
-(`Packed.select`). So a document's cached terms are keyed by its own contents alone.
+(`Packed.select`). So a document's kept terms depend on its own contents alone.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from retrieval.models import Passage
-from retrieval.summary import Scanned, Scanner, Summary, merge, people_of
+from retrieval.summary import Record, Scanned, Summary, merge, people_of, record_of
 from retrieval.terms import Joiner, Packed, text_terms
 
 PARALLEL_FROM = 20_000  # passages to read before a second process pays for its start
@@ -58,33 +59,53 @@ def spans_of(passages: Sequence[Passage]) -> list[Span]:
     return spans
 
 
+class Cache:
+    """Where a build keeps each document's record and terms between builds; this one keeps
+    nothing (the store's keeps them on disk). Its methods run in the workers too."""
+
+    def record(self, span: Span) -> Record | None:
+        """The kept record of `span`'s passages (`summary.record_of`), or None."""
+        return None
+
+    def keep_record(self, span: Span, record: Record) -> None:
+        pass
+
+    def terms(self, span: Span) -> Packed | None:
+        """The kept terms of `span`'s passages, or None."""
+        return None
+
+    def keep_terms(self, span: Span, packed: Packed) -> None:
+        pass
+
+
 # What the workers need, set in the parent right before the fork: inherited, not pickled.
-# (passages, tokenizer, spans to cut, whether to scan, how to keep a span's terms)
-_FORK: tuple[Sequence[Passage], object, set[int], bool, Callable[[Span, Packed], None]] | None \
-    = None
-_Read = tuple["Scanned | None", list[tuple[int, tuple]]]
+# (passages, tokenizer, spans to cut, whether to scan, the cache)
+_FORK: tuple[Sequence[Passage], object, set[int], bool, Cache] | None = None
+_Read = tuple[list[Scanned], list[tuple[int, tuple]]]
 
 
 def _read(batch: list[tuple[int, Span]]) -> _Read:
-    """Rows of the passages of `batch` (when scanning) and the packed terms of those to cut."""
+    """The rows of the documents of `batch` (when scanning) and the terms of those to cut."""
     assert _FORK is not None
-    passages, tokenizer, cutting, scan, keep = _FORK
-    scanner = Scanner() if scan else None
+    passages, tokenizer, cutting, scan, cache = _FORK
     ranged = getattr(passages, "iter_range", None)  # the store's: an entry read once, whole
+    scanned: list[Scanned] = []
     done = []
     for number, span in batch:
-        cut = number in cutting
-        terms = []
-        for passage in (ranged(span.start, span.stop) if ranged
-                        else passages[span.start:span.stop]):
-            people = scanner.add(passage) if scanner else people_of(passage)
-            if cut:
-                terms.append(text_terms(tokenizer, passage.text, people))
-        if cut:
-            packed = Packed.of(terms)
-            keep(span, packed)
+        record = cache.record(span)
+        if record is None:
+            record = record_of(ranged(span.start, span.stop) if ranged
+                               else passages[span.start:span.stop])
+            cache.keep_record(span, record)
+        rows, normals, peoples = record
+        if scan:
+            scanned.append(rows)
+        if number in cutting:
+            packed = Packed.of([text_terms(tokenizer, normal, people, normalized=True)
+                                for normal, people in zip(normals, peoples)])
+            cache.keep_terms(span, packed)
             done.append((number, packed.to_value()))
-    return (scanner.result() if scanner else None), done
+    return scanned, done
 
 
 def _batches(spans: Iterable[tuple[int, Span]]) -> list[list[tuple[int, Span]]]:
@@ -100,13 +121,12 @@ def _batches(spans: Iterable[tuple[int, Span]]) -> list[list[tuple[int, Span]]]:
 
 
 def _pass(passages: Sequence[Passage], spans: Sequence[Span], tokenizer: object, cut: set[int],
-          scan: bool, keep: Callable[[Span, Packed], None], workers: int,
-          bar: Callable) -> Iterator[_Read]:
+          scan: bool, cache: Cache, workers: int, bar: Callable) -> Iterator[_Read]:
     global _FORK
     chosen = [(n, s) for n, s in enumerate(spans) if scan or n in cut]
     batches = _batches(chosen)
     total = sum(span.stop - span.start for _, span in chosen)
-    _FORK = (passages, tokenizer, cut, scan, keep)
+    _FORK = (passages, tokenizer, cut, scan, cache)
     try:
         if workers < 2 or total < PARALLEL_FROM \
                 or "fork" not in multiprocessing.get_all_start_methods():
@@ -124,9 +144,7 @@ def _pass(passages: Sequence[Passage], spans: Sequence[Span], tokenizer: object,
 
 def read_corpus(
     passages: Sequence[Passage], spans: Sequence[Span], tokenizer: object,
-    user_words: Iterable[str], summary: Summary | None = None,
-    cached: Callable[[Span], Packed | None] = lambda span: None,
-    keep: Callable[[Span, Packed], None] = lambda span, packed: None,
+    user_words: Iterable[str], summary: Summary | None = None, cache: Cache | None = None,
     workers: int = 1, bar: Callable = lambda items, total: items,
 ) -> tuple[Summary, Packed]:
     """The summary of `passages` and the terms of its searchable passages, in one pass.
@@ -137,17 +155,17 @@ def read_corpus(
         tokenizer: a `Tokenizer` whose user dictionary is `user_words`.
         summary: the corpus's summary when it is already known: then only the documents
             whose terms are not cached are read.
-        cached: a span's terms when they are kept from an earlier build, or None.
-        keep: called with a span's terms as it is cut (in the worker that cut it).
+        cache: keeps each document's record and terms between builds (default: none).
         workers: processes to read in, on a large corpus.
         bar: may wrap the batches of documents in a progress bar (`bar(items, total)`).
     Returns:
         The summary and the searchable passages' terms (`Packed.select`), in index order.
     """
+    cache = cache or Cache()
     joiner = Joiner()
     cut: set[int] = set()
     for number, span in enumerate(spans):
-        found = cached(span)
+        found = cache.terms(span)
         if found is None:
             cut.add(number)
         else:
@@ -157,12 +175,11 @@ def read_corpus(
     def scanned() -> Iterator[Scanned]:
         if not (scan or cut):
             return
-        for part, done in _pass(passages, spans, tokenizer, cut, scan, keep, workers, bar):
+        for parts, done in _pass(passages, spans, tokenizer, cut, scan, cache, workers, bar):
             for number, value in done:
                 span = spans[number]
                 joiner.add(number, Packed.from_value(value, span.stop - span.start))
-            if part is not None:
-                yield part
+            yield from parts
 
     if summary is None:
         summary = merge(scanned(), user_words)

@@ -1,6 +1,6 @@
 """The persisted index: what was read, cut and indexed once is kept on disk and reused.
 
-Under `settings.cache_dir`, one folder per documents folder holds four kinds of entries:
+Under `settings.cache_dir`, one folder per documents folder holds five kinds of entries:
 
 - `passages/`: each document's `Document` and chunked, attributed passages, keyed by the file's
   content hash and the pipeline version (a hash of the retrieval code, jieba's dictionary and the
@@ -10,6 +10,9 @@ Under `settings.cache_dir`, one folder per documents folder holds four kinds of 
 - `tokens/`: the index terms of each document's passages as id arrays (`terms.Packed`), keyed by
   its passages entry and the tokenizer's fingerprint (its code, jieba's dictionary, the user and
   stop words, its options).
+- `records/`: what a build needs of each document's passages, without unpickling them: the
+  summary's rows and each passage's normalised text and speakers (`summary.record_of`),
+  written when the document is chunked and keyed by its passages entry and the summary's code.
 - `summary/`: what the answer core needs of every passage (`summary.Summary`).
 - `index/`: the bm25s arrays for the whole corpus, keyed by all of the above.
 
@@ -34,7 +37,7 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from retrieval.errors import DocumentError, IndexError_
@@ -45,7 +48,7 @@ from retrieval.index import (
     RankBM25Index,
     build_index,
 )
-from retrieval.models import Passage
+from retrieval.models import Document, Passage
 from retrieval.cache_files import (
     Corpus,
     Documents,
@@ -60,8 +63,9 @@ from retrieval.cache_files import (
     read_entry,
     write_entry,
 )
-from retrieval.reading import Span, read_corpus, spans_of
-from retrieval.summary import Summary
+from retrieval.reading import Cache, Span, read_corpus, spans_of
+from retrieval.summary import Record, Summary, checked_record, record_of
+from retrieval.vocabulary import corpus_terms
 from retrieval.keys import (
     FORMAT,
     _code,
@@ -97,6 +101,7 @@ class IndexStore:
         self._root: Path | None = None
         self.corpus_key: str | None = None  # the entries `corpus()` read, for `recall()`
         self._version = pipeline_version()
+        self._record_code: str | None = None
         self.stats = {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
         self.timings: dict[str, float] = {}  # seconds spent cutting, indexing, loading
 
@@ -107,13 +112,17 @@ class IndexStore:
         return self._root
 
     # -- documents and passages ---------------------------------------------------------
+    def use_folder(self, folder: Path) -> Path:
+        """Make the cache of the documents folder `folder` this store's; returns its root."""
+        self._root = self.cache_dir / f"corpus-{_sha(str(Path(folder).resolve()))[:12]}"
+        return self._root
+
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
         from retrieval.loading import document_paths  # charset-normalizer: 0.1 s
 
         folder = Path(folder)
-        self._root = self.cache_dir / f"corpus-{_sha(str(folder.resolve()))[:12]}"
-        listing = self._root / "files.json"
+        listing = self.use_folder(folder) / "files.json"
         try:
             known = json.loads(listing.read_text(encoding="utf-8"))
             if not isinstance(known, dict):
@@ -179,13 +188,25 @@ class IndexStore:
         """Read, chunk and attribute the document at `path`, and write its entry."""
         from retrieval.chunking import chunk_document  # 0.2 s of imports
         from retrieval.loading import read_document
-        from retrieval.vocabulary import corpus_terms
 
         document = read_document(path, folder)
         passages = chunk_document(document)
+        return self.write_document(entry, document, passages)
+
+    def write_document(self, entry: Path, document: Document,
+                       passages: Sequence[Passage]) -> Entry:
+        """Write the entry of a chunked document, and its record while its passages are at
+        hand (a build would otherwise read them back to make it)."""
         found = write_entry(entry, document, passages, corpus_terms(passages))
+        _write_blob(self.root / "records" / self._record_key(entry.name), record_of(passages))
         self.stats["documents_cut"] += 1
         return found
+
+    def _record_key(self, entry: str) -> str:
+        """Where the record of the passages in `entry` is kept (`summary.record_of`)."""
+        if self._record_code is None:
+            self._record_code = _code(("summary.py",))
+        return _sha(self._record_code, entry)[:24]
 
     def _load_part(self, part: _Part, folder: Path) -> Entry:
         """A document, its pickled passages and terms; a damaged entry is chunked again."""
@@ -250,31 +271,15 @@ class IndexStore:
         if self._root is None:  # passages that did not come from `corpus()`: keep them apart
             self._root = self.cache_dir / "corpus-passages"
         fingerprint = tokenizer_fingerprint(tokenizer)
-        folder = self.root / "tokens"
-        keys = {span.key: _sha(fingerprint, span.key)[:24] for span in spans}
-
-        def cached(span: Span) -> Packed | None:
-            entry = folder / keys[span.key]
-            if not entry.exists():
-                return None
-            try:
-                return Packed.from_value(_read_blob(entry), span.stop - span.start)
-            except (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError,
-                    ValueError, AttributeError) as exc:
-                logger.warning("term cache %s is damaged (%s); cutting again", entry.name, exc)
-                self.stats["rebuilt"] += 1
-                return None
-
-        def keep(span: Span, packed: Packed) -> None:
-            _write_blob(folder / keys[span.key], packed.to_value())
-
+        cache = _Cache(self, fingerprint)
         started = time.perf_counter()
         show = self.progress and len(passages) >= PROGRESS_PASSAGES
         summary, packed = read_corpus(
-            passages, spans, tokenizer, user_words, summary, cached, keep, self.workers,
+            passages, spans, tokenizer, user_words, summary, cache, self.workers,
             lambda items, total: _bar(items, show, "reading", total))
         self.timings["read"] = time.perf_counter() - started
-        self._prune(folder, set(keys.values()))
+        self._prune(self.root / "tokens", {cache.terms_key(span) for span in spans})
+        self._prune(self.root / "records", {self._record_key(span.key) for span in spans})
         started = time.perf_counter()
         size = len(packed.lengths)
         engine = engine or self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
@@ -377,3 +382,42 @@ class IndexStore:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
+
+
+class _Cache(Cache):
+    """Each document's record and terms, kept under the store's root (`reading.Cache`)."""
+
+    _DAMAGE = (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
+               AttributeError)
+
+    def __init__(self, store: IndexStore, fingerprint: str) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+
+    def terms_key(self, span: Span) -> str:
+        return _sha(self.fingerprint, span.key)[:24]
+
+    def _read(self, kind: str, key: str, check: Callable[[object], object]) -> object | None:
+        entry = self.store.root / kind / key
+        if not entry.exists():
+            return None
+        try:
+            return check(_read_blob(entry))
+        except self._DAMAGE as exc:
+            logger.warning("%s cache %s is damaged (%s); making it again", kind, key, exc)
+            self.store.stats["rebuilt"] += 1
+            return None
+
+    def record(self, span: Span) -> Record | None:
+        return self._read("records", self.store._record_key(span.key),  # type: ignore[return-value]
+                          lambda value: checked_record(value, span.stop - span.start))
+
+    def keep_record(self, span: Span, record: Record) -> None:
+        _write_blob(self.store.root / "records" / self.store._record_key(span.key), record)
+
+    def terms(self, span: Span) -> Packed | None:
+        return self._read("tokens", self.terms_key(span),  # type: ignore[return-value]
+                          lambda value: Packed.from_value(value, span.stop - span.start))
+
+    def keep_terms(self, span: Span, packed: Packed) -> None:
+        _write_blob(self.store.root / "tokens" / self.terms_key(span), packed.to_value())

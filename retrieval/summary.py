@@ -108,8 +108,9 @@ class Scanner:
         self.table: list[tuple[str, Speaker]] = []
         self._numbers: dict[Speaker, int] = {}  # each member is normalised and looked at once
 
-    def add(self, passage: Passage) -> str:
-        """Scan `passage`; returns the names and titles indexed with it (`people_of`)."""
+    def add(self, passage: Passage) -> tuple[str, str]:
+        """Scan `passage`; returns the names and titles indexed with it (`people_of`) and its
+        normalised text (`tokenize.normalize`), which cutting needs too."""
         table = self.table
         members: list[int] = []
         for speaker in passage.speakers:
@@ -120,8 +121,9 @@ class Scanner:
                     table.append((normalize(member.name), member))
                 members.append(number)
         key = None
+        normal = normalize(passage.text)
         if passage.kind == "text":  # captions are listed, never quoted as answers
-            letters = _NON_WORD.sub("", normalize(passage.text))
+            letters = _NON_WORD.sub("", normal)
             key = hashlib.blake2b(letters.encode(), digest_size=16).digest() if letters else None
         names = dict.fromkeys(table[n][1].name for n in members)
         spoken: tuple[int, ...] = ()
@@ -135,10 +137,42 @@ class Scanner:
             spoken = tuple(chars.values())
         self.rows.append((passage.id, key, tuple(members), spoken,
                           tuple(s.name for s in passage.speakers if not s.members)))
-        return _people(table[n][1] for n in members)
+        return _people(table[n][1] for n in members), normal
 
     def result(self) -> Scanned:
         return self.rows, self.table
+
+
+# What a build needs of one document's passages: their rows (`Scanned`), and each passage's
+# normalised text and the names and titles indexed with it, which are what is cut.
+Record = tuple[Scanned, list[str], list[str]]
+
+
+def record_of(passages: Iterable[Passage]) -> Record:
+    """The `Record` of one document's passages."""
+    scanner = Scanner()
+    normals: list[str] = []
+    peoples: list[str] = []
+    for passage in passages:
+        people, normal = scanner.add(passage)
+        normals.append(normal)
+        peoples.append(people)
+    return scanner.result(), normals, peoples
+
+
+def checked_record(value: object, passages: int) -> Record:
+    """`value` if it is the `Record` of `passages` passages; ValueError otherwise."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], tuple)
+            and len(value[0]) == 2 and isinstance(value[0][0], list)
+            and isinstance(value[0][1], list) and isinstance(value[1], list)
+            and isinstance(value[2], list)):
+        raise ValueError("not a record of passages")
+    (rows, table), normals, peoples = value
+    if not len(rows) == len(normals) == len(peoples) == passages:
+        raise ValueError(f"a record of {len(rows)} passages, not {passages}")
+    if any(not 0 <= n < len(table) for row in rows for n in row[2]):
+        raise ValueError("a record whose speakers are not in its table")
+    return value  # type: ignore[return-value]
 
 
 def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
@@ -154,17 +188,20 @@ def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
     ranked: dict[str, list[tuple[int, int]]] = {}
     i = -1
     for rows, table in parts:
+        # The table holds each member in the order the rows first name them: looking at it
+        # instead of at every row's members gives the same speakers and titles, in the same
+        # order, once per member rather than once per mention.
+        name_of: list[str] = []
+        for normalised, member in table:
+            speakers.setdefault(normalised, member)
+            known = titles.setdefault(member.name, {})
+            if member.title:
+                known.setdefault(member.title, None)
+            name_of.append(member.name)
         for passage_id, key, members, chars, example in rows:
             i += 1
             ids.append(passage_id)
-            names: dict[str, None] = {}
-            for number in members:
-                normalised, member = table[number]
-                speakers.setdefault(normalised, member)
-                names.setdefault(member.name, None)
-                known = titles.setdefault(member.name, {})
-                if member.title:
-                    known.setdefault(member.title, None)
+            names = dict.fromkeys([name_of[n] for n in members]) if members else {}
             for name in names:
                 spoken.setdefault(name, []).append(i)
             if len(examples) < 3:  # one question about each of the first speakers
@@ -194,7 +231,4 @@ def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
 def summarise(passages: Iterable[Passage]) -> Summary:
     """The `Summary` of `passages`, in this process (`retrieval.reading` runs it in workers)."""
     passages = list(passages)
-    scanner = Scanner()
-    for passage in passages:
-        scanner.add(passage)
-    return merge([scanner.result()], corpus_terms(passages))
+    return merge([record_of(passages)[0]], corpus_terms(passages))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 import retrieval.reading as reading
 from retrieval.chunking import chunk_document
-from retrieval.reading import read_corpus, spans_of
-from retrieval.summary import index_text, people_of, summarise
+from retrieval.reading import Cache, read_corpus, spans_of
+from retrieval.summary import checked_record, index_text, people_of, record_of, summarise
 from retrieval.terms import text_terms
 from retrieval.tokenize import Tokenizer
 from retrieval.vocabulary import corpus_terms
@@ -63,35 +65,74 @@ def test_each_paragraph_is_indexed_once_with_its_speakers():
     assert "郑一鸣" in summary.user_words
 
 
-def test_a_known_summary_reads_only_the_documents_whose_terms_are_not_kept():
+class _Memory(Cache):
+    """A cache in a dict, with what it is asked for left out."""
+
+    def __init__(self, without=()):
+        self.kept = {}
+        self.without = set(without)
+
+    def record(self, span):
+        return None if ("record", span) in self.without else self.kept.get(("record", span))
+
+    def keep_record(self, span, record):
+        self.kept[("record", span)] = record
+
+    def terms(self, span):
+        return None if ("terms", span) in self.without else self.kept.get(("terms", span))
+
+    def keep_terms(self, span, packed):
+        self.kept[("terms", span)] = packed
+
+
+class _Watched(list):
+    """Passages, counting each one read."""
+
+    def __init__(self, passages):
+        super().__init__(passages)
+        self.read = 0
+
+    def __getitem__(self, item):
+        found = super().__getitem__(item)
+        self.read += len(found) if isinstance(found, list) else 1
+        return found
+
+
+def test_kept_records_and_terms_spare_reading_passages_again():
     passages = _passages()
     spans = spans_of(passages)
     words = corpus_terms(passages)
     tokenizer = Tokenizer(words)
-    summary, terms = read_corpus(passages, spans, tokenizer, words)
-    kept = {}
-    read_corpus(passages, spans, tokenizer, words,
-                keep=lambda span, packed: kept.setdefault(span.key, packed))
-    assert len(kept) == len(spans)
-    missing = spans[1]
+    cache = _Memory()
+    summary, terms = read_corpus(passages, spans, tokenizer, words, cache=cache)
+    assert len(cache.kept) == 2 * len(spans)
+    first = spans[1]
+    # Terms missing, records kept: the document is cut again from its record alone.
+    cache.without = {("terms", first)}
+    watched = _Watched(passages)
+    again, terms_again = read_corpus(watched, spans, tokenizer, words, summary, cache)
+    assert again is summary and terms_again.tokens() == terms.tokens() and watched.read == 0
+    # Its record missing too: only its passages are read.
+    cache.without = {("terms", first), ("record", first)}
+    watched = _Watched(passages)
+    again, terms_again = read_corpus(watched, spans, tokenizer, words, cache=cache)
+    assert again == summary and terms_again.tokens() == terms.tokens()
+    assert watched.read == first.stop - first.start
+    speaker = next(i for i, p in enumerate(passages) if people_of(p))
+    span = next(s for s in spans if s.start <= speaker < s.stop)
+    assert cache.kept[("terms", span)].tokens()[speaker - span.start] \
+        == text_terms(tokenizer, passages[speaker].text, people_of(passages[speaker]))
 
-    class Watched(list):
-        """The passages, counting each one read."""
-        read = 0
 
-        def __getitem__(self, item):
-            found = super().__getitem__(item)
-            Watched.read += len(found) if isinstance(found, list) else 1
-            return found
-
-    again, terms_again = read_corpus(
-        Watched(passages), spans, tokenizer, words, summary,
-        cached=lambda span: None if span == missing else kept[span.key])
-    assert again is summary and terms_again.tokens() == terms.tokens()
-    assert Watched.read == missing.stop - missing.start
-    speaker = next(p for p in passages if people_of(p))
-    assert text_terms(tokenizer, speaker.text, people_of(speaker)) \
-        == kept[spans[0].key].tokens()[passages.index(speaker)]
+def test_a_record_that_does_not_fit_its_passages_is_refused():
+    passages = _passages()[:5]
+    record = record_of(passages)
+    assert checked_record(record, 5) is record
+    for wrong in [(record[0], record[1][:-1], record[2]), ("rows", [], []), None]:
+        with pytest.raises(ValueError):
+            checked_record(wrong, 5)
+    with pytest.raises(ValueError):
+        checked_record(record, 6)
 
 
 def test_id_table_finds_every_id_and_the_last_of_a_repeated_one():
