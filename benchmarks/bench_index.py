@@ -77,7 +77,7 @@ def _du(folder: Path) -> int:
 def run_index_build(size: int, engine: str, queries: int) -> dict:
     """The index layer alone (terms, index, disk), for sizes where the answerer is too slow."""
     from benchmarks.corpus import synthetic_passages
-    from retrieval.summary import index_text
+    from retrieval.records import index_text
     from retrieval.store import IndexStore
     from retrieval.tokenize import Tokenizer
     from retrieval.vocabulary import corpus_terms
@@ -212,7 +212,7 @@ def _seed_cache(size: int, engine: str) -> dict:
     """
     from benchmarks.corpus import documents_of, synthetic_passages
     from retrieval.store import IndexStore, _file_sha, _sha
-    from retrieval.summary import record_of
+    from retrieval.records import record_of
 
     passages = synthetic_passages(size)
     folder = DATA / f"{size}-{engine}-restart"

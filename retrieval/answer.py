@@ -31,7 +31,8 @@ from retrieval.questions import Intent, read_question
 from retrieval.snippets import best_sentences, shingles, speaker_at
 from retrieval.store import IndexStore
 from retrieval.reading import read_corpus, spans_of
-from retrieval.summary import Summary, index_text
+from retrieval.records import index_text
+from retrieval.summary import Summary
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms
 
@@ -43,7 +44,7 @@ MIN_COVERAGE_REST = 0.4  # the same for the hits after the first
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
-_SUMMARY_CODE = ("summary.py", "reading.py")  # the code that decides a kept summary
+_SUMMARY_CODE = ("summary.py", "records.py", "reading.py")  # the code that decides a kept summary
 
 
 @dataclass

@@ -30,9 +30,10 @@ def _sha(*parts: str | bytes) -> str:
 # Modules that run only when a question is answered: editing them keeps the cache.
 # The cache's own code (its format has FORMAT) is here too: editing it must not re-chunk.
 _ANSWER_TIME = {"answer.py", "index.py", "store.py", "cache_files.py", "keys.py",
-                "snippets.py", "questions.py", "summary.py", "terms.py", "reading.py"}
-# Modules that decide how a passage becomes index terms (and which passages are indexed).
-_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py", "summary.py", "reading.py")
+                "snippets.py", "questions.py", "summary.py", "terms.py", "reading.py",
+                "records.py"}
+# Modules that decide how a passage becomes index terms.
+_TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py", "records.py", "reading.py")
 
 
 def _code(names: Sequence[str]) -> str:

@@ -1,6 +1,6 @@
 """One pass over a corpus, a document at a time: the summary's rows and the index terms.
 
-What a build needs of a document's passages is its record (`summary.record_of`): the summary's
+What a build needs of a document's passages is its record (`records.record_of`): the summary's
 rows, and each passage's normalised text and the names and titles indexed with it. The store
 writes it when the document is chunked, while the passages are at hand; a build then cuts the
 record's texts (`terms.text_terms`) into packed term ids, and reads the passages themselves
@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from retrieval.models import Passage
-from retrieval.summary import Record, Scanned, Summary, merge, people_of, record_of
+from retrieval.records import Record, Scanned, people_of, record_of
+from retrieval.summary import Summary, merge
 from retrieval.terms import Joiner, Packed, text_terms
 
 PARALLEL_FROM = 20_000  # passages to read before a second process pays for its start
@@ -64,7 +65,7 @@ class Cache:
     nothing (the store's keeps them on disk). Its methods run in the workers too."""
 
     def record(self, span: Span) -> Record | None:
-        """The kept record of `span`'s passages (`summary.record_of`), or None."""
+        """The kept record of `span`'s passages (`records.record_of`), or None."""
         return None
 
     def keep_record(self, span: Span, record: Record) -> None:

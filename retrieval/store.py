@@ -11,8 +11,8 @@ Under `settings.cache_dir`, one folder per documents folder holds five kinds of 
   its passages entry and the tokenizer's fingerprint (its code, jieba's dictionary, the user and
   stop words, its options).
 - `records/`: what a build needs of each document's passages, without unpickling them: the
-  summary's rows and each passage's normalised text and speakers (`summary.record_of`),
-  written when the document is chunked and keyed by its passages entry and the summary's code.
+  summary's rows and each passage's normalised text and speakers (`records.record_of`),
+  written when the document is chunked and keyed by its passages entry and the records' code.
 - `summary/`: what the answer core needs of every passage (`summary.Summary`).
 - `index/`: the bm25s arrays for the whole corpus, keyed by all of the above.
 
@@ -64,7 +64,8 @@ from retrieval.cache_files import (
     write_entry,
 )
 from retrieval.reading import Cache, Span, read_corpus, spans_of
-from retrieval.summary import Record, Summary, checked_record, record_of
+from retrieval.records import Record, checked_record, record_of
+from retrieval.summary import Summary
 from retrieval.vocabulary import corpus_terms
 from retrieval.keys import (
     FORMAT,
@@ -203,9 +204,9 @@ class IndexStore:
         return found
 
     def _record_key(self, entry: str) -> str:
-        """Where the record of the passages in `entry` is kept (`summary.record_of`)."""
+        """Where the record of the passages in `entry` is kept (`records.record_of`)."""
         if self._record_code is None:
-            self._record_code = _code(("summary.py",))
+            self._record_code = _code(("records.py",))
         return _sha(self._record_code, entry)[:24]
 
     def _load_part(self, part: _Part, folder: Path) -> Entry:
@@ -313,9 +314,8 @@ class IndexStore:
     @staticmethod
     def _index_key(engine: str, fingerprint: str, spans: Sequence[Span]) -> str:
         # The index code and the engine's version decide the saved arrays too; the spans'
-        # keys decide every passage, and so which are indexed (the summary's code is in the
-        # tokenizer's fingerprint).
-        return _sha(engine, _engine_version(engine), _code(("index.py",)), fingerprint,
+        # keys decide every passage, and with the summary's code which are indexed.
+        return _sha(engine, _engine_version(engine), _code(("index.py", "summary.py")), fingerprint,
                     *(span.key for span in spans))[:24]
 
     def cached_index(self, tokenizer: object, spans: Sequence[Span],

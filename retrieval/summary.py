@@ -1,16 +1,13 @@
-"""What the answer core needs to know of every passage, gathered in one pass.
+"""What the answer core needs to know of every passage, merged from the documents' records.
 
-The `Summary` holds the speakers, ids and searchable positions of every passage. It is built in
-two halves: a `Scanner` looks at passages one at a time and keeps only small rows, `merge`
-combines the rows in corpus order. On a large corpus the scanning runs in forked workers, over
-ranges of documents, together with cutting their texts (`retrieval.reading`); `summarise` is the
-same in one process.
+The `Summary` holds the speakers, ids and searchable positions of every passage. `merge`
+combines the rows of the documents' records (`records.record_of`) in corpus order; a build
+reads the records in forked workers (`retrieval.reading`); `summarise` is the same in one
+process, from passages.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,28 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.models import Passage, Speaker, SpeakerStat
-from retrieval.tokenize import normalize
+from retrieval.records import Scanned, record_of
 from retrieval.vocabulary import corpus_terms
-
-_NON_WORD = re.compile(r"\W+")
-
-
-def _people(members: Iterable[Speaker]) -> str:
-    return " ".join(f"{member.name} {member.title}" for member in members)
-
-
-def people_of(passage: Passage) -> str:
-    """The names and titles of a passage's speakers, as they are indexed with its text."""
-    return _people(m for speaker in passage.speakers for m in (speaker.members or (speaker,)))
-
-
-def index_text(passage: Passage) -> str:
-    """What is indexed for a passage: its text, then its speakers' names and titles.
-
-    Its terms are `terms.text_terms(tokenizer, passage.text, people_of(passage))`.
-    """
-    people = people_of(passage)
-    return f"{passage.text} {people}" if people else passage.text
 
 
 class IdTable:
@@ -88,91 +65,6 @@ class Summary:
     spoken: dict[str, Sequence[int]]  # speaker name -> positions of the passages they speak in
     ranked: dict[str, Sequence[int]]  # the same, searchable only, most characters spoken first
     examples: list[str]
-
-
-# One passage as a `Scanner` sees it, all `merge` needs without the passage itself: its id, a
-# hash of its letters and digits (None when it is never searched), its speakers (positions in
-# the scanner's table of distinct members), the characters each distinct member name speaks,
-# and the names that could give an example question. Plain tuples and a table of speakers:
-# sending rows of dataclasses back from the workers took longer than the scan itself.
-_Row = tuple[str, "bytes | None", tuple[int, ...], tuple[int, ...], tuple[str, ...]]
-Scanned = tuple[list[_Row], list[tuple[str, Speaker]]]
-
-
-class Scanner:
-    """Rows of passages scanned one at a time, and the table of (normalised name, member) the
-    rows point into."""
-
-    def __init__(self) -> None:
-        self.rows: list[_Row] = []
-        self.table: list[tuple[str, Speaker]] = []
-        self._numbers: dict[Speaker, int] = {}  # each member is normalised and looked at once
-
-    def add(self, passage: Passage) -> tuple[str, str]:
-        """Scan `passage`; returns the names and titles indexed with it (`people_of`) and its
-        normalised text (`tokenize.normalize`), which cutting needs too."""
-        table = self.table
-        members: list[int] = []
-        for speaker in passage.speakers:
-            for member in speaker.members or (speaker,):
-                number = self._numbers.get(member)
-                if number is None:
-                    number = self._numbers[member] = len(table)
-                    table.append((normalize(member.name), member))
-                members.append(number)
-        key = None
-        normal = normalize(passage.text)
-        if passage.kind == "text":  # captions are listed, never quoted as answers
-            letters = _NON_WORD.sub("", normal)
-            key = hashlib.blake2b(letters.encode(), digest_size=16).digest() if letters else None
-        names = dict.fromkeys(table[n][1].name for n in members)
-        spoken: tuple[int, ...] = ()
-        if key and names:  # characters each name speaks: most substance first, not greetings
-            chars = dict.fromkeys(names, 0)
-            for segment in passage.segments:
-                if segment.speaker is not None:
-                    for name in dict.fromkeys(
-                            m.name for m in segment.speaker.members or (segment.speaker,)):
-                        chars[name] += len(segment.text)
-            spoken = tuple(chars.values())
-        self.rows.append((passage.id, key, tuple(members), spoken,
-                          tuple(s.name for s in passage.speakers if not s.members)))
-        return _people(table[n][1] for n in members), normal
-
-    def result(self) -> Scanned:
-        return self.rows, self.table
-
-
-# What a build needs of one document's passages: their rows (`Scanned`), and each passage's
-# normalised text and the names and titles indexed with it, which are what is cut.
-Record = tuple[Scanned, list[str], list[str]]
-
-
-def record_of(passages: Iterable[Passage]) -> Record:
-    """The `Record` of one document's passages."""
-    scanner = Scanner()
-    normals: list[str] = []
-    peoples: list[str] = []
-    for passage in passages:
-        people, normal = scanner.add(passage)
-        normals.append(normal)
-        peoples.append(people)
-    return scanner.result(), normals, peoples
-
-
-def checked_record(value: object, passages: int) -> Record:
-    """`value` if it is the `Record` of `passages` passages; ValueError otherwise."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], tuple)
-            and len(value[0]) == 2 and isinstance(value[0][0], list)
-            and isinstance(value[0][1], list) and isinstance(value[1], list)
-            and isinstance(value[2], list)):
-        raise ValueError("not a record of passages")
-    (rows, table), normals, peoples = value
-    if not len(rows) == len(normals) == len(peoples) == passages:
-        raise ValueError(f"a record of {len(rows)} passages, not {passages}")
-    if any(not 0 <= n < len(table) for row in rows for n in row[2]):
-        raise ValueError("a record whose speakers are not in its table")
-    return value  # type: ignore[return-value]
 
 
 def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:

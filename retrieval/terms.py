@@ -115,7 +115,7 @@ def text_terms(tokenizer: object, text: str, people: str = "", normalized: bool 
                ) -> list[str]:
     """The index terms of a passage's `text` and of `people`, its speakers' names and titles.
 
-    They are the terms of the whole indexed text (`summary.index_text`): jieba cuts text on
+    They are the terms of the whole indexed text (`records.index_text`): jieba cuts text on
     either side of a space apart (tests/test_terms.py). The names and titles repeat from
     passage to passage, so their terms are cut once and remembered. With `normalized`, `text`
     is already normalised (`tokenize.normalize`), as the summary's scan leaves it.

@@ -10,7 +10,8 @@ import pytest
 import retrieval.reading as reading
 from retrieval.chunking import chunk_document
 from retrieval.reading import Cache, read_corpus, spans_of
-from retrieval.summary import checked_record, index_text, people_of, record_of, summarise
+from retrieval.records import checked_record, index_text, people_of, record_of
+from retrieval.summary import summarise
 from retrieval.terms import text_terms
 from retrieval.tokenize import Tokenizer
 from retrieval.vocabulary import corpus_terms

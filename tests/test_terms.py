@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.summary import people_of
+from retrieval.records import people_of
 from retrieval.terms import Joiner, Packed
 from retrieval.tokenize import Tokenizer
 
@@ -92,7 +92,7 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
     from collections import Counter
 
     from retrieval.chunking import chunk_document
-    from retrieval.summary import index_text
+    from retrieval.records import index_text
     from retrieval.terms import text_terms
     from tests.answer_helpers import SPEECH, SYMPOSIUM
     from tests.helpers import make_document
