@@ -92,7 +92,7 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
     ranged = getattr(passages, "iter_range", None)  # the store's: an entry read once, whole
     scanned: list[Scanned] = []
     done = []
-    for number, span in batch:
+    for number, span in _uncollected(batch):
         record = cache.record(span)
         if record is None:
             record = record_of(ranged(span.start, span.stop) if ranged
@@ -107,6 +107,22 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
             cache.keep_terms(span, packed)
             done.append((number, packed.to_value()))
     return scanned, done
+
+
+def _uncollected(items: Iterable) -> Iterator:
+    """`items`, with the cyclic garbage collector paused while they are worked on.
+
+    Cutting and merging make millions of small lists and tuples, none of them in a cycle; the
+    collector's passes over them took about 8% of the workers' time (measured at 200,000
+    passages). A bot that reloads meanwhile collects its cycles once the build is done.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield from items
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _batches(spans: Iterable[tuple[int, Span]]) -> list[list[tuple[int, Span]]]:
@@ -183,7 +199,7 @@ def read_corpus(
             yield from parts
 
     if summary is None:
-        summary = merge(scanned(), user_words)
+        summary = merge(_uncollected(scanned()), user_words)
     else:
         for _ in scanned():
             pass
