@@ -120,7 +120,7 @@ class IndexStore:
 
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
-        from retrieval.loading import document_paths  # charset-normalizer: 0.1 s
+        from retrieval.loading import document_paths
 
         folder = Path(folder)
         listing = self.use_folder(folder) / "files.json"
