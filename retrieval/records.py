@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from retrieval.models import Passage, Speaker
 from retrieval.tokenize import normalize
@@ -37,28 +38,34 @@ def index_text(passage: Passage) -> str:
     return f"{passage.text} {people}" if people else passage.text
 
 
-# One passage as a `Scanner` sees it, all `merge` needs without the passage itself: its id, a
-# hash of its letters and digits (None when it is never searched), its speakers (positions in
-# the scanner's table of distinct members), the characters each distinct member name speaks,
-# and the names that could give an example question. Plain tuples and a table of speakers:
-# sending rows of dataclasses back from the workers took longer than the scan itself.
-_Row = tuple[str, "bytes | None", tuple[int, ...], tuple[int, ...], tuple[str, ...]]
-Scanned = tuple[list[_Row], list[tuple[str, Speaker]]]
+class Scanned(NamedTuple):
+    """What `summary.merge` needs of one document's passages, without the passages.
+
+    Positions are the passages' within the document. Gathered per document rather than as a
+    row per passage, so that merging a million passages costs the parent a pass over their
+    ids and hashes, not a dict of names for each (a row per passage was 16 µs of merging).
+    """
+
+    ids: list[str]
+    keys: list[bytes | None]  # a hash of each passage's letters and digits; None: never searched
+    examples: list[tuple[str, ...]]  # each passage's speakers that could give an example question
+    spoken: dict[str, list[int]]  # name -> the passages it speaks in
+    ranked: dict[str, list[tuple[int, int]]]  # name -> (passage, characters it speaks), keyed ones
+    table: list[tuple[str, Speaker]]  # each member (normalised name first), as first mentioned
 
 
 class Scanner:
-    """Rows of passages scanned one at a time, and the table of (normalised name, member) the
-    rows point into."""
+    """One document's passages, scanned one at a time into a `Scanned`."""
 
     def __init__(self) -> None:
-        self.rows: list[_Row] = []
-        self.table: list[tuple[str, Speaker]] = []
+        self.scanned = Scanned([], [], [], {}, {}, [])
         self._numbers: dict[Speaker, int] = {}  # each member is normalised and looked at once
 
     def add(self, passage: Passage) -> tuple[str, str]:
         """Scan `passage`; returns the names and titles indexed with it (`people_of`) and its
         normalised text (`tokenize.normalize`), which cutting needs too."""
-        table = self.table
+        scanned = self.scanned
+        table = scanned.table
         members: list[int] = []
         for speaker in passage.speakers:
             for member in speaker.members or (speaker,):
@@ -72,8 +79,10 @@ class Scanner:
         if passage.kind == "text":  # captions are listed, never quoted as answers
             letters = _NON_WORD.sub("", normal)
             key = hashlib.blake2b(letters.encode(), digest_size=16).digest() if letters else None
+        position = len(scanned.ids)
         names = dict.fromkeys(table[n][1].name for n in members)
-        spoken: tuple[int, ...] = ()
+        for name in names:
+            scanned.spoken.setdefault(name, []).append(position)
         if key and names:  # characters each name speaks: most substance first, not greetings
             chars = dict.fromkeys(names, 0)
             for segment in passage.segments:
@@ -81,13 +90,12 @@ class Scanner:
                     for name in dict.fromkeys(
                             m.name for m in segment.speaker.members or (segment.speaker,)):
                         chars[name] += len(segment.text)
-            spoken = tuple(chars.values())
-        self.rows.append((passage.id, key, tuple(members), spoken,
-                          tuple(s.name for s in passage.speakers if not s.members)))
+            for name, count in chars.items():
+                scanned.ranked.setdefault(name, []).append((position, count))
+        scanned.ids.append(passage.id)
+        scanned.keys.append(key)
+        scanned.examples.append(tuple(s.name for s in passage.speakers if not s.members))
         return _people(table[n][1] for n in members), normal
-
-    def result(self) -> Scanned:
-        return self.rows, self.table
 
 
 # What a build needs of one document's passages: their rows (`Scanned`), and each passage's
@@ -104,19 +112,19 @@ def record_of(passages: Iterable[Passage]) -> Record:
         people, normal = scanner.add(passage)
         normals.append(normal)
         peoples.append(people)
-    return scanner.result(), normals, peoples
+    return scanner.scanned, normals, peoples
 
 
 def checked_record(value: object, passages: int) -> Record:
     """`value` if it is the `Record` of `passages` passages; ValueError otherwise."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], tuple)
-            and len(value[0]) == 2 and isinstance(value[0][0], list)
-            and isinstance(value[0][1], list) and isinstance(value[1], list)
-            and isinstance(value[2], list)):
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], Scanned)
+            and all(isinstance(part, list) for part in value[1:])):
         raise ValueError("not a record of passages")
-    (rows, table), normals, peoples = value
-    if not len(rows) == len(normals) == len(peoples) == passages:
-        raise ValueError(f"a record of {len(rows)} passages, not {passages}")
-    if any(not 0 <= n < len(table) for row in rows for n in row[2]):
-        raise ValueError("a record whose speakers are not in its table")
+    scanned, normals, peoples = value
+    if not len(scanned.ids) == len(scanned.keys) == len(scanned.examples) == len(normals) \
+            == len(peoples) == passages:
+        raise ValueError(f"a record of {len(scanned.ids)} passages, not {passages}")
+    if any(not 0 <= p < passages for found in scanned.spoken.values() for p in found) \
+            or any(not 0 <= p < passages for found in scanned.ranked.values() for p, _ in found):
+        raise ValueError("a record whose speakers speak outside its passages")
     return value  # type: ignore[return-value]

@@ -68,7 +68,7 @@ class Summary:
 
 
 def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
-    """The `Summary` of scanned rows, in corpus order, with the corpus's terms `user_words`."""
+    """The `Summary` of the documents' scans, in corpus order; `user_words` are its terms."""
     searchable: list[int] = []
     seen: set[bytes] = set()
     ids: list[str] = []
@@ -78,37 +78,40 @@ def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
     examples: list[str] = []
     named: set[str] = set()
     ranked: dict[str, list[tuple[int, int]]] = {}
-    i = -1
-    for rows, table in parts:
-        # The table holds each member in the order the rows first name them: looking at it
-        # instead of at every row's members gives the same speakers and titles, in the same
-        # order, once per member rather than once per mention.
-        name_of: list[str] = []
-        for normalised, member in table:
+    for part in parts:
+        start = len(ids)
+        ids.extend(part.ids)
+        for normalised, member in part.table:
             speakers.setdefault(normalised, member)
             known = titles.setdefault(member.name, {})
             if member.title:
                 known.setdefault(member.title, None)
-            name_of.append(member.name)
-        for passage_id, key, members, chars, example in rows:
-            i += 1
-            ids.append(passage_id)
-            names = dict.fromkeys([name_of[n] for n in members]) if members else {}
-            for name in names:
-                spoken.setdefault(name, []).append(i)
-            if len(examples) < 3:  # one question about each of the first speakers
+        for name, positions in part.spoken.items():
+            found = spoken.get(name)
+            if found is None:
+                found = spoken[name] = []
+            found.extend([start + p for p in positions])
+        if len(examples) < 3:  # one question about each of the first speakers
+            for example in part.examples:
                 for name in example:
                     if name not in named:
                         named.add(name)
                         examples.append(f"{name}说了什么？")
                         break
-            # Identical paragraphs (pages repeat some) are indexed once.
+                if len(examples) >= 3:
+                    break
+        # Identical paragraphs (pages repeat some) are indexed once.
+        kept: set[int] = set()
+        for position, key in enumerate(part.keys):
             if key is None or key in seen:
                 continue
             seen.add(key)
-            searchable.append(i)
-            for name, count in zip(names, chars):  # most substance first, not greetings
-                ranked.setdefault(name, []).append((-count, i))
+            kept.add(position)
+            searchable.append(start + position)
+        for name, pairs in part.ranked.items():  # most substance first, not greetings
+            chosen = [(-count, start + p) for p, count in pairs if p in kept]
+            if chosen:
+                ranked.setdefault(name, []).extend(chosen)
     stats = [
         SpeakerStat(name, tuple(titles[name]), len(positions))
         for name, positions in sorted(spoken.items(), key=lambda kv: (-len(kv[1]), kv[0]))
