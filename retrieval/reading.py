@@ -1,13 +1,14 @@
-"""One pass over a corpus, a document at a time: the summary's rows and the index terms.
+"""One pass over a corpus, a document at a time: the summary and the index terms.
 
-What a build needs of a document's passages is its record (`records.record_of`): the summary's
-rows, and each passage's normalised text and the names and titles indexed with it. The store
-writes it when the document is chunked, while the passages are at hand; a build then cuts the
-record's texts (`terms.text_terms`) into packed term ids, and reads the passages themselves
-only for a document whose record is missing. Unpickling a million passages and scanning them
-again cost about a third of a build. On a large corpus the documents are shared out between
-forked workers, which send back rows and id arrays but never texts; the parent merges the rows
-in corpus order and renumbers the arrays into one vocabulary as they arrive (`terms.Joiner`).
+What a build needs of a document's passages is its record (`records.record_of`): the
+summary's scan (ids, letter hashes, speakers and their positions), and each passage's
+normalised text and the names and titles indexed with it. The store writes it when the
+document is chunked, while the passages are at hand; a build then cuts the record's texts
+(`terms.text_terms`) into packed term ids, and reads the passages themselves only for a
+document whose record is missing. Unpickling a million passages and scanning them again cost
+about a third of a build. On a large corpus the documents are shared out between forked
+workers, which send back scans and id arrays but never texts; the parent merges the scans in
+corpus order and renumbers the arrays into one vocabulary as they arrive (`terms.Joiner`).
 
 This needs the tokenizer before the first text is cut. Its user dictionary is built from the
 whole corpus's terms (speakers' names, quoted terms), so each document's terms are recorded
@@ -86,7 +87,7 @@ _Read = tuple[list[Scanned], list[tuple[int, tuple]]]
 
 
 def _read(batch: list[tuple[int, Span]]) -> _Read:
-    """The rows of the documents of `batch` (when scanning) and the terms of those to cut."""
+    """The scans of the documents of `batch` (when scanning) and the terms of those to cut."""
     assert _FORK is not None
     passages, tokenizer, cutting, scan, cache = _FORK
     ranged = getattr(passages, "iter_range", None)  # the store's: an entry read once, whole
@@ -98,9 +99,9 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
             record = record_of(ranged(span.start, span.stop) if ranged
                                else passages[span.start:span.stop])
             cache.keep_record(span, record)
-        rows, normals, peoples = record
+        part, normals, peoples = record
         if scan:
-            scanned.append(rows)
+            scanned.append(part)
         if number in cutting:
             packed = Packed.of([text_terms(tokenizer, normal, people, normalized=True)
                                 for normal, people in zip(normals, peoples)])

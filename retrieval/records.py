@@ -98,7 +98,7 @@ class Scanner:
         return _people(table[n][1] for n in members), normal
 
 
-# What a build needs of one document's passages: their rows (`Scanned`), and each passage's
+# What a build needs of one document's passages: their scan (`Scanned`), and each passage's
 # normalised text and the names and titles indexed with it, which are what is cut.
 Record = tuple[Scanned, list[str], list[str]]
 

@@ -1,7 +1,7 @@
 """What the answer core needs to know of every passage, merged from the documents' records.
 
 The `Summary` holds the speakers, ids and searchable positions of every passage. `merge`
-combines the rows of the documents' records (`records.record_of`) in corpus order; a build
+combines the scans in the documents' records (`records.record_of`) in corpus order; a build
 reads the records in forked workers (`retrieval.reading`); `summarise` is the same in one
 process, from passages.
 """
