@@ -208,11 +208,16 @@ class Tokenizer:
 
     def normalized_tokens(self, text: str, hmm: bool | None = None) -> list[str]:
         """`tokens(text)` of text already normalised (`normalize`), which it then is not again."""
+        out = self.word_terms(text, hmm)
+        out.extend(abbreviations(text))
+        return out
+
+    def word_terms(self, text: str, hmm: bool | None = None) -> list[str]:
+        """The terms of the words of normalised `text`: `normalized_tokens` without the numeric
+        abbreviations it ends with."""
         # Cutting a million passages spent most of its time in Python around the segmenter;
         # the few tens of thousands of distinct words are each looked at once (`_terms`).
         if len(self._terms) >= _TERMS_KEPT:
             self._terms.clear()
-        out = list(chain.from_iterable(map(self._terms.__getitem__,
-                                           self._cut(text, self.hmm if hmm is None else hmm))))
-        out.extend(abbreviations(text))
-        return out
+        return list(chain.from_iterable(map(self._terms.__getitem__,
+                                            self._cut(text, self.hmm if hmm is None else hmm))))

@@ -119,3 +119,30 @@ def test_remembered_speaker_terms_belong_to_their_tokenizer():
     # Another tokenizer cuts the same title its own way, not as the first one remembered.
     assert "常务副主席" in text_terms(named, text, people)
     assert sorted(text_terms(named, text, people)) == sorted(named.tokens(f"{text} {people}"))
+
+
+def test_speakers_terms_put_together_from_each_name_and_title_are_the_whole_strings():
+    from pathlib import Path
+
+    from benchmarks.corpus import synthetic_passages
+    from retrieval.chunking import chunk_document
+    from retrieval.loading import document_paths, read_document
+    from retrieval.terms import _people_terms
+    from retrieval.vocabulary import corpus_terms
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    passages = [p for path in document_paths(seeds)
+                for p in chunk_document(read_document(path, seeds))]
+    passages += synthetic_passages(2000)
+    written = [
+        "郑一鸣 西湖市总工会党组书记、常务副主席 王小红 东山区总工会主席",
+        "郑一鸣 主席 和平 西湖市总工会副主席",  # an enumeration can run across the space
+        "林晓燕 主席 與會者 代表",  # 與 becomes 与, a separator, once normalised
+        "陈立新 政治性、先进性、群众性 方志远 ",  # an abbreviation inside one title; no title
+        "Ｇ20 峰会 代表  李大同 G20工会主席",
+    ]
+    strings = {people_of(p) for p in passages if people_of(p)} | set(written)
+    assert len(strings) > 500
+    for tokenizer in (Tokenizer(), Tokenizer(corpus_terms(passages))):
+        for people in strings:
+            assert _people_terms(tokenizer, people) == tokenizer.tokens(people), people
