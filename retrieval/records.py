@@ -42,8 +42,8 @@ class Scanned(NamedTuple):
     """What `summary.merge` needs of one document's passages, without the passages.
 
     Positions are the passages' within the document. Gathered per document rather than as a
-    row per passage, so that merging a million passages costs the parent a pass over their
-    ids and hashes, not a dict of names for each (a row per passage was 16 µs of merging).
+    row per passage, so that merging costs the parent a pass over the ids and hashes, not a
+    dict of names for each passage (a quarter less of the parent's time at 200,000 passages).
     """
 
     ids: list[str]
