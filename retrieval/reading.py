@@ -103,7 +103,7 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
         if scan:
             scanned.append(part)
         if number in cutting:
-            packed = Packed.of([text_terms(tokenizer, normal, people, normalized=True)
+            packed = Packed.of([text_terms(tokenizer, normal, people)
                                 for normal, people in zip(normals, peoples)])
             cache.keep_terms(span, packed)
             done.append((number, packed.to_value()))

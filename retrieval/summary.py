@@ -2,8 +2,7 @@
 
 The `Summary` holds the speakers, ids and searchable positions of every passage. `merge`
 combines the scans in the documents' records (`records.record_of`) in corpus order; a build
-reads the records in forked workers (`retrieval.reading`); `summarise` is the same in one
-process, from passages.
+reads the records in forked workers (`retrieval.reading`).
 """
 
 from __future__ import annotations
@@ -14,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.models import Passage, Speaker, SpeakerStat
-from retrieval.records import Scanned, record_of
-from retrieval.vocabulary import corpus_terms
+from retrieval.models import Speaker, SpeakerStat
+from retrieval.records import Scanned
 
 
 class IdTable:
@@ -121,9 +119,3 @@ def merge(parts: Iterable[Scanned], user_words: Iterable[str]) -> Summary:
         {name: _positions(p) for name, p in spoken.items()},
         {name: _positions(i for _, i in sorted(r)) for name, r in ranked.items()}, examples,
     )
-
-
-def summarise(passages: Iterable[Passage]) -> Summary:
-    """The `Summary` of `passages`, in this process (`retrieval.reading` runs it in workers)."""
-    passages = list(passages)
-    return merge([record_of(passages)[0]], corpus_terms(passages))

@@ -147,23 +147,21 @@ def _people_terms(tokenizer: object, people: str) -> list[str]:
     return words
 
 
-def text_terms(tokenizer: object, text: str, people: str = "", normalized: bool = False,
-               ) -> list[str]:
-    """The index terms of a passage's `text` and of `people`, its speakers' names and titles.
+def text_terms(tokenizer: object, normal: str, people: str = "") -> list[str]:
+    """The index terms of a passage's normalised text `normal` (`tokenize.normalize`, as its
+    record holds it) and of `people`, its speakers' names and titles.
 
     They are the terms of the whole indexed text (`records.index_text`): jieba cuts text on
     either side of a space apart (tests/test_terms.py). The names and titles repeat from
-    passage to passage, so their terms are cut once and remembered. With `normalized`, `text`
-    is already normalised (`tokenize.normalize`), as the summary's scan leaves it.
+    passage to passage, so their terms are cut once and remembered.
     """
-    tokens = tokenizer.tokens  # type: ignore[attr-defined]
-    cut_text = tokenizer.normalized_tokens if normalized else tokens  # type: ignore[attr-defined]
+    cut_text = tokenizer.normalized_tokens  # type: ignore[attr-defined]
     if not people:
-        return cut_text(text)
+        return cut_text(normal)
     known = _PEOPLE.get(tokenizer)
     if known is None or len(known) >= _PEOPLE_KEPT:
         known = _PEOPLE[tokenizer] = {}
     found = known.get(people)
     if found is None:
         found = known[people] = _people_terms(tokenizer, people)
-    return cut_text(text) + found
+    return cut_text(normal) + found

@@ -11,9 +11,9 @@ import retrieval.reading as reading
 from retrieval.chunking import chunk_document
 from retrieval.reading import Cache, read_corpus, spans_of
 from retrieval.records import checked_record, index_text, people_of, record_of
-from retrieval.summary import summarise
+from retrieval.summary import merge
 from retrieval.terms import text_terms
-from retrieval.tokenize import Tokenizer
+from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms
 from tests.answer_helpers import SPEECH, SYMPOSIUM
 from tests.helpers import make_document
@@ -26,6 +26,11 @@ def _passages():
                        ("d.txt", SPEECH)]:
         passages += chunk_document(make_document(text, name))
     return passages
+
+
+def _summarise(passages):
+    """The summary of `passages` scanned as one document, in this process."""
+    return merge([record_of(passages)[0]], corpus_terms(passages))
 
 
 def _read(passages, workers=1, **options):
@@ -42,7 +47,7 @@ def test_reading_in_workers_equals_reading_in_one_process(monkeypatch):
     together, terms_together = _read(passages, workers=2)
     assert together == alone
     assert terms_together.tokens() == terms.tokens()
-    assert alone == summarise(passages)
+    assert alone == _summarise(passages)
 
 
 def test_each_paragraph_is_indexed_once_with_its_speakers():
@@ -122,7 +127,7 @@ def test_kept_records_and_terms_spare_reading_passages_again():
     speaker = next(i for i, p in enumerate(passages) if people_of(p))
     span = next(s for s in spans if s.start <= speaker < s.stop)
     assert cache.kept[("terms", span)].tokens()[speaker - span.start] \
-        == text_terms(tokenizer, passages[speaker].text, people_of(passages[speaker]))
+        == text_terms(tokenizer, normalize(passages[speaker].text), people_of(passages[speaker]))
 
 
 def test_a_record_that_does_not_fit_its_passages_is_refused():

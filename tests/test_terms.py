@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.records import people_of
 from retrieval.terms import Joiner, Packed
-from retrieval.tokenize import Tokenizer
+from retrieval.tokenize import Tokenizer, normalize
 
 DOC_ONE = """# 职工之家
 
@@ -80,7 +80,7 @@ def test_store_gives_each_passage_its_terms_when_documents_interleave(tmp_path):
     first, second = passages_of(DOC_ONE, "a.txt"), passages_of(DOC_TWO, "b.txt")
     passages = [first[0], second[0], first[1], second[1]]
     tokenizer = Tokenizer()
-    expected = [text_terms(tokenizer, p.text, people_of(p)) for p in passages]
+    expected = [text_terms(tokenizer, normalize(p.text), people_of(p)) for p in passages]
     tokens, index = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
     assert tokens == expected
     again, _ = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
@@ -105,14 +105,14 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
     for passage in passages * 2:  # the second time from what was remembered
         whole = tokenizer.tokens(index_text(passage))
         # The same terms, counted alike (the order of an enumeration's abbreviation differs).
-        assert Counter(text_terms(tokenizer, passage.text, people_of(passage))) \
+        assert Counter(text_terms(tokenizer, normalize(passage.text), people_of(passage))) \
             == Counter(whole)
 
 
 def test_remembered_speaker_terms_belong_to_their_tokenizer():
     from retrieval.terms import text_terms
 
-    text = "今年将新建职工之家五十个。"
+    text = normalize("今年将新建职工之家五十个。")
     people = "郑一鸣 西湖市总工会常务副主席"
     plain, named = Tokenizer(), Tokenizer(["西湖市总工会", "常务副主席"])
     assert "常务副主席" not in text_terms(plain, text, people)
