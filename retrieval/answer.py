@@ -78,9 +78,8 @@ class Answerer:
         if not corpus.passages:
             raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
         started = time.perf_counter()
-        summary = store.recall("summary", code=_SUMMARY_CODE)
-        if summary is not None and not isinstance(summary, Summary):
-            summary = None
+        summary = store.recall("summary", code=_SUMMARY_CODE, kind=Summary)
+        assert summary is None or isinstance(summary, Summary)
         # The user dictionary is known before any passage is read: each entry records its terms.
         words = summary.user_words if summary is not None else corpus.passages.corpus_terms()
         tokenizer = Tokenizer(words)

@@ -216,20 +216,35 @@ class IndexStore:
             raise IndexError_(f"{part.path.name} changed since it was indexed; reload the documents")
         return found
 
-    def recall(self, name: str, code: Sequence[str] = ()) -> object | None:
+    def recall(self, name: str, code: Sequence[str] = (), kind: type = object) -> object | None:
         """What `keep(name, value, code)` kept over the corpus last read by `corpus()`, or None.
 
-        Keyed by that corpus's entries and the code of the modules in `code`.
+        Keyed by that corpus's entries and the code of the modules in `code`; a value that is
+        not a `kind` counts as damaged.
         """
         if self.corpus_key is None:
             return None
-        entry = self.root / name / _sha(name, self.corpus_key, _code(code))[:24]
+
+        def check(value: object) -> object:
+            if not isinstance(value, kind):
+                raise TypeError(f"not a {kind.__name__}")
+            return value
+
+        return self._read_kept(name, _sha(name, self.corpus_key, _code(code))[:24], check)
+
+    _DAMAGE = (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
+               AttributeError)
+
+    def _read_kept(self, folder: str, key: str, check: Callable[[object], object]) -> object | None:
+        """The value kept in `folder/key` as `check` returns it (raising on a wrong one); None
+        when there is none, or when it is damaged (logged and counted, to be made again)."""
+        entry = self.root / folder / key
         if not entry.exists():
             return None
         try:
-            return _read_blob(entry)
-        except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-            logger.warning("%s cache %s is damaged (%s); building it again", name, entry.name, exc)
+            return check(_read_blob(entry))
+        except self._DAMAGE as exc:
+            logger.warning("%s cache %s is damaged (%s); making it again", folder, key, exc)
             self.stats["rebuilt"] += 1
             return None
 
@@ -283,7 +298,7 @@ class IndexStore:
         self._prune(self.root / "records", {self._record_key(span.key) for span in spans})
         started = time.perf_counter()
         size = len(packed.lengths)
-        engine = engine or self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
+        engine = engine or self._engine(size)
         index_key = self._index_key(engine, fingerprint, spans)
         index = self._load_index(self.root / "index" / index_key, size) \
             if engine == "bm25s" else None
@@ -311,6 +326,10 @@ class IndexStore:
             engine=engine, terms=terms)
         return tokens, index
 
+    def _engine(self, size: int) -> EngineName:
+        """The store's engine, or the one for an index of `size` passages."""
+        return self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
+
     @staticmethod
     def _index_key(engine: str, fingerprint: str, spans: Sequence[Span]) -> str:
         # The index code and the engine's version decide the saved arrays too; the spans'
@@ -325,7 +344,7 @@ class IndexStore:
         None when there is none (or it is damaged, or the corpus is small enough for
         rank-bm25, which is not persisted): then `index_passages` builds it.
         """
-        engine = self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
+        engine = self._engine(size)
         if engine != "bm25s":
             return None
         fingerprint = tokenizer_fingerprint(tokenizer)
@@ -387,9 +406,6 @@ class IndexStore:
 class _Cache(Cache):
     """Each document's record and terms, kept under the store's root (`reading.Cache`)."""
 
-    _DAMAGE = (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
-               AttributeError)
-
     def __init__(self, store: IndexStore, fingerprint: str) -> None:
         self.store = store
         self.fingerprint = fingerprint
@@ -397,27 +413,18 @@ class _Cache(Cache):
     def terms_key(self, span: Span) -> str:
         return _sha(self.fingerprint, span.key)[:24]
 
-    def _read(self, kind: str, key: str, check: Callable[[object], object]) -> object | None:
-        entry = self.store.root / kind / key
-        if not entry.exists():
-            return None
-        try:
-            return check(_read_blob(entry))
-        except self._DAMAGE as exc:
-            logger.warning("%s cache %s is damaged (%s); making it again", kind, key, exc)
-            self.store.stats["rebuilt"] += 1
-            return None
-
     def record(self, span: Span) -> Record | None:
-        return self._read("records", self.store._record_key(span.key),  # type: ignore[return-value]
-                          lambda value: checked_record(value, span.stop - span.start))
+        return self.store._read_kept(  # type: ignore[return-value]
+            "records", self.store._record_key(span.key),
+            lambda value: checked_record(value, span.stop - span.start))
 
     def keep_record(self, span: Span, record: Record) -> None:
         _write_blob(self.store.root / "records" / self.store._record_key(span.key), record)
 
     def terms(self, span: Span) -> Packed | None:
-        return self._read("tokens", self.terms_key(span),  # type: ignore[return-value]
-                          lambda value: Packed.from_value(value, span.stop - span.start))
+        return self.store._read_kept(  # type: ignore[return-value]
+            "tokens", self.terms_key(span),
+            lambda value: Packed.from_value(value, span.stop - span.start))
 
     def keep_terms(self, span: Span, packed: Packed) -> None:
         _write_blob(self.store.root / "tokens" / self.terms_key(span), packed.to_value())
