@@ -167,25 +167,27 @@ class Tokenizer:
         self.stop_words = stop_words
         self.search_mode = search_mode
         self.hmm = hmm
-        self._terms = _Terms(self._terms_of)  # cut word -> its index terms
+        self._terms = _Terms(self.terms_of)  # cut word -> its index terms
 
-    def _cut(self, text: str, hmm: bool) -> list[str]:
-        """Words of already normalised text, Latin runs kept whole."""
-        cut = self._jieba.cut_for_search if self.search_mode else self._jieba.cut
+    def cut(self, text: str, hmm: bool | None = None) -> list[str]:
+        """The words of normalised `text` as jieba cuts them, Latin runs kept whole; each gives
+        the index terms `terms_of(word)`."""
+        hmm = self.hmm if hmm is None else hmm
+        cut = self._jieba.cutter(text, self.search_mode)
         words: list[str] = []
         position = 0
         for match in _LATIN_RUN.finditer(text):
             han = text[position:match.start()]
             if han.strip():
-                words.extend(cut(han, HMM=hmm))
+                words.extend(cut(han, hmm))
             words.append(match.group())
             position = match.end()
         han = text[position:]
         if han.strip():
-            words.extend(cut(han, HMM=hmm))
+            words.extend(cut(han, hmm))
         return words
 
-    def _terms_of(self, word: str) -> tuple[str, ...]:
+    def terms_of(self, word: str) -> tuple[str, ...]:
         """The index terms one cut word gives: none, itself, or itself and its place stem."""
         word = word.strip()
         if not word or not _WORD.search(word) or word in self.stop_words:
@@ -219,5 +221,4 @@ class Tokenizer:
         # the few tens of thousands of distinct words are each looked at once (`_terms`).
         if len(self._terms) >= _TERMS_KEPT:
             self._terms.clear()
-        return list(chain.from_iterable(map(self._terms.__getitem__,
-                                            self._cut(text, self.hmm if hmm is None else hmm))))
+        return list(chain.from_iterable(map(self._terms.__getitem__, self.cut(text, hmm))))

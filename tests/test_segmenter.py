@@ -82,6 +82,11 @@ def _assert_same(fast: Segmenter, slow: Segmenter, text: str) -> None:
         assert list(fast.cut(text, HMM=hmm)) == list(slow.cut(text, HMM=hmm)), text
         assert list(fast.cut_for_search(text, HMM=hmm)) == list(
             slow.cut_for_search(text, HMM=hmm)), text
+        # the cutter chosen once for a whole text cuts it, and any part of it, alike
+        for search, slow_cut in ((False, slow.cut), (True, slow.cut_for_search)):
+            cutter = fast.cutter(text, search)
+            for part in (text, text[len(text) // 3:]):
+                assert list(cutter(part, hmm)) == list(slow_cut(part, HMM=hmm)), part
 
 
 def test_every_seed_paragraph_cuts_alike_with_the_corpus_user_words(engines):

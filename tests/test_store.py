@@ -160,12 +160,12 @@ def test_terms_are_cut_again_only_for_changed_documents(tmp_path):
     cut: list[str] = []
 
     class Counting(Tokenizer):
-        def word_terms(self, text, hmm=None):  # what every cut comes to
+        def cut(self, text, hmm=None):  # what every cut comes to
             cut.append(text)
-            return super().word_terms(text, hmm)
+            return super().cut(text, hmm)
 
     again.prepare(Counting(), passages)
-    # c.txt's one paragraph, and its speaker's name and title each on its own (`text_terms`)
+    # c.txt's one paragraph, and its speaker's name and title each on its own (`terms.Cutter`)
     assert len(cut) == 3 and {"李大同", "南湖县总工会副主席"} <= set(cut)
     assert any("农民工工资专项检查" in text for text in cut)
 
