@@ -4,7 +4,7 @@ What a build needs of a document's passages is its record (`records.record_of`):
 summary's scan (ids, letter hashes, speakers and their positions), and each passage's
 normalised text and the names and titles indexed with it. The store writes it when the
 document is chunked, while the passages are at hand; a build then cuts the record's texts
-(`terms.text_terms`) into packed term ids, and reads the passages themselves only for a
+(`terms.Cutter`) into packed term ids, and reads the passages themselves only for a
 document whose record is missing. Unpickling a million passages and scanning them again cost
 about a third of a build. On a large corpus the documents are shared out between forked
 workers, which send back scans and id arrays but never texts; the parent merges the scans in
@@ -31,7 +31,7 @@ from typing import NamedTuple
 from retrieval.models import Passage
 from retrieval.records import Record, Scanned, people_of, record_of
 from retrieval.summary import Summary, merge
-from retrieval.terms import Joiner, Packed, text_terms
+from retrieval.terms import Cutter, Joiner, Packed
 
 PARALLEL_FROM = 20_000  # passages to read before a second process pays for its start
 _BATCH = 2_000  # passages a worker reads at a time (about a third of a second)
@@ -81,15 +81,15 @@ class Cache:
 
 
 # What the workers need, set in the parent right before the fork: inherited, not pickled.
-# (passages, tokenizer, spans to cut, whether to scan, the cache)
-_FORK: tuple[Sequence[Passage], object, set[int], bool, Cache] | None = None
+# (passages, what cuts them, spans to cut, whether to scan, the cache)
+_FORK: tuple[Sequence[Passage], Cutter, set[int], bool, Cache] | None = None
 _Read = tuple[list[Scanned], list[tuple[int, tuple]]]
 
 
 def _read(batch: list[tuple[int, Span]]) -> _Read:
     """The scans of the documents of `batch` (when scanning) and the terms of those to cut."""
     assert _FORK is not None
-    passages, tokenizer, cutting, scan, cache = _FORK
+    passages, cutter, cutting, scan, cache = _FORK
     ranged = getattr(passages, "iter_range", None)  # the store's: an entry read once, whole
     scanned: list[Scanned] = []
     done = []
@@ -103,8 +103,7 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
         if scan:
             scanned.append(part)
         if number in cutting:
-            packed = Packed.of([text_terms(tokenizer, normal, people)
-                                for normal, people in zip(normals, peoples)])
+            packed = cutter.pack(normals, peoples)
             cache.keep_terms(span, packed)
             done.append((number, packed.to_value()))
     return scanned, done
@@ -144,7 +143,7 @@ def _pass(passages: Sequence[Passage], spans: Sequence[Span], tokenizer: object,
     chosen = [(n, s) for n, s in enumerate(spans) if scan or n in cut]
     batches = _batches(chosen)
     total = sum(span.stop - span.start for _, span in chosen)
-    _FORK = (passages, tokenizer, cut, scan, cache)
+    _FORK = (passages, Cutter(tokenizer), cut, scan, cache)
     try:
         if workers < 2 or total < PARALLEL_FROM \
                 or "fork" not in multiprocessing.get_all_start_methods():

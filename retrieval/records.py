@@ -32,7 +32,7 @@ def people_of(passage: Passage) -> str:
 def index_text(passage: Passage) -> str:
     """What is indexed for a passage: its text, then its speakers' names and titles.
 
-    Its terms are `terms.text_terms(tokenizer, normalize(passage.text), people_of(passage))`.
+    Its terms are `terms.Cutter(tokenizer).terms(normalize(passage.text), people_of(passage))`.
     """
     people = people_of(passage)
     return f"{passage.text} {people}" if people else passage.text

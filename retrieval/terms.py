@@ -1,8 +1,9 @@
 """The index terms of many passages, kept as arrays of term ids.
 
 A document's terms are packed as its distinct terms and two int32 arrays (each passage's number
-of terms, then every term id in order). Workers cut whole documents (`retrieval.reading`) and
-hand back packed arrays, never lists of strings: at a million passages the lists alone took
+of terms, then every term id in order). Workers cut whole documents with a `Cutter`
+(`retrieval.reading`), which remembers the ids of each word it has cut and packs a document's
+passages straight from those ids, and hand back packed arrays, never lists of strings: at a million passages the lists alone took
 gigabytes and most of a minute to send between processes. `Joiner` renumbers each document's
 arrays into one vocabulary as they arrive and puts them side by side; `Packed.select` keeps the
 searchable passages, which is what `BM25sIndex.from_arrays` indexes.
@@ -10,8 +11,6 @@ searchable passages, which is what `BM25sIndex.from_arrays` indexes.
 
 from __future__ import annotations
 
-import weakref
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -19,6 +18,24 @@ from itertools import chain
 import numpy as np
 
 from retrieval.tokenize import abbreviations, normalize
+
+
+class _Ids(dict):
+    """Term -> id, numbered in order of first appearance; `terms[id]` is the term.
+
+    `map(ids.__getitem__, terms)` looks terms up from C, and a new term costs one call: a
+    document's terms were numbered three times faster than with a `setdefault` per term.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self.terms)
+        self.terms.append(term)
+        return number
+
 
 @dataclass(frozen=True)
 class Packed:
@@ -30,11 +47,11 @@ class Packed:
 
     @classmethod
     def of(cls, tokens: Sequence[Sequence[str]]) -> Packed:
-        vocabulary = _numbering()
+        vocabulary = _Ids()
         ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(tokens)),
                           dtype=np.int32)
         lengths = np.fromiter(map(len, tokens), dtype=np.int32, count=len(tokens))
-        return cls(list(vocabulary), lengths, ids)
+        return cls(vocabulary.terms, lengths, ids)
 
     def to_value(self) -> tuple[list[str], bytes, bytes]:
         """A plain value to pickle into a cache entry."""
@@ -71,18 +88,6 @@ class Packed:
         return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
 
 
-def _numbering() -> defaultdict[str, int]:
-    """A dict that numbers each new key in order of first appearance, looked up from C.
-
-    `map(numbering.__getitem__, terms)` numbers a document's terms three times faster than a
-    `setdefault(term, len(...))` per term (a fifth of the time cutting spent outside
-    `tokens()`).
-    """
-    numbering: defaultdict[str, int] = defaultdict()
-    numbering.default_factory = numbering.__len__
-    return numbering
-
-
 class Joiner:
     """Documents' terms renumbered into one vocabulary as they arrive, then put side by side.
 
@@ -91,7 +96,7 @@ class Joiner:
     """
 
     def __init__(self) -> None:
-        self._ids = _numbering()
+        self._ids = _Ids()
         self._parts: dict[object, tuple[np.ndarray, np.ndarray]] = {}
 
     def add(self, key: object, packed: Packed) -> None:
@@ -105,63 +110,106 @@ class Joiner:
         parts = [self._parts.pop(key) for key in keys]
         lengths = np.concatenate([p[0] for p in parts] or [empty])
         ids = np.concatenate([p[1] for p in parts] or [empty])
-        return Packed(list(self._ids), lengths, ids)
+        return Packed(list(self._ids.terms), lengths, ids)
 
 
-# Per tokenizer, the terms of speakers' names and titles, which repeat from passage to passage:
-# of each whole string, and of each name and title in it.
-_PEOPLE: weakref.WeakKeyDictionary[object, dict[str, list[str]]] = weakref.WeakKeyDictionary()
-_PIECES: weakref.WeakKeyDictionary[object, dict[str, tuple[bool, list[str], list[str]]]] \
-    = weakref.WeakKeyDictionary()
-_PEOPLE_KEPT = 100_000
 _JOINING = frozenset("、，,和与及")  # `tokenize._SEPARATOR`: what an enumeration is joined by
+_KEPT = 500_000  # cut words, or speakers' strings, whose term ids are remembered
 
 
-def _people_terms(tokenizer: object, people: str) -> list[str]:
-    """`tokenizer.tokens(people)`, put together from the terms of each name and title alone.
+class _WordIds(dict):
+    """Cut word -> the ids of its index terms (`Tokenizer.terms_of`), found the first time."""
 
-    Speakers come in many combinations (46 distinct strings for the seeds' 164 passages with
-    speakers; new ones with almost every synthetic passage) but from few names and titles.
-    jieba cuts either side of a space apart, and a numbered enumeration
-    (`tokenize.abbreviations`) can run across a space only when what follows it starts with
-    one of its separators (`和平` as a name): then the string is cut whole. Otherwise the
-    words' terms of each piece, then each piece's abbreviations, are the whole string's, in the
-    same order (tests/test_terms.py).
+    def __init__(self, tokenizer: object, ids: _Ids) -> None:
+        super().__init__()
+        self._terms_of = tokenizer.terms_of  # type: ignore[attr-defined]
+        self._ids = ids
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        found = self[word] = tuple(map(self._ids.__getitem__, self._terms_of(word)))
+        return found
+
+
+class Cutter:
+    """The index terms of passages, cut by one tokenizer and numbered as they are cut.
+
+    A passage's terms are those of its whole indexed text (`records.index_text`): its
+    normalised text, then its speakers' names and titles (jieba cuts text on either side of a
+    space apart, tests/test_terms.py). The few tens of thousands of distinct words are each
+    looked at once and remembered as term ids, so a document's terms become a `Packed` without
+    looking each term up again: numbering them afterwards (`Packed.of`) took a tenth of
+    cutting's time. One `Cutter` serves one pass: its numbering grows with the terms it meets.
     """
-    known = _PIECES.get(tokenizer)
-    if known is None or len(known) >= _PEOPLE_KEPT:
-        known = _PIECES[tokenizer] = {}
-    parts = []
-    for piece in people.split(" "):
-        found = known.get(piece)
-        if found is None:
-            normal = normalize(piece)
-            found = known[piece] = (normal[:1] in _JOINING,
-                                    tokenizer.word_terms(normal),  # type: ignore[attr-defined]
-                                    abbreviations(normal))
-        if found[0]:
-            return tokenizer.tokens(people)  # type: ignore[attr-defined]
-        parts.append(found)
-    words = [term for _, found, _ in parts for term in found]
-    words.extend(term for _, _, found in parts for term in found)
-    return words
 
+    def __init__(self, tokenizer: object) -> None:
+        self.tokenizer = tokenizer
+        self._ids = _Ids()
+        self._words = _WordIds(tokenizer, self._ids)
+        self._people: dict[str, list[int]] = {}
+        # name or title -> (whether it starts with a separator, its words' ids, its abbreviations')
+        self._pieces: dict[str, tuple[bool, list[int], list[int]]] = {}
 
-def text_terms(tokenizer: object, normal: str, people: str = "") -> list[str]:
-    """The index terms of a passage's normalised text `normal` (`tokenize.normalize`, as its
-    record holds it) and of `people`, its speakers' names and titles.
+    def ids(self, normal: str, people: str = "") -> list[int]:
+        """The term ids of a passage's normalised text `normal` (`tokenize.normalize`, as its
+        record holds it) and of `people`, its speakers' names and titles (`records.people_of`)."""
+        if len(self._words) >= _KEPT:
+            self._words.clear()
+        found = list(chain.from_iterable(map(self._words.__getitem__,
+                                              self.tokenizer.cut(normal))))  # type: ignore[attr-defined]
+        found.extend(map(self._ids.__getitem__, abbreviations(normal)))
+        if people:
+            spoken = self._people.get(people)
+            if spoken is None:
+                if len(self._people) >= _KEPT:
+                    self._people.clear()
+                spoken = self._people[people] = self._people_ids(people)
+            found.extend(spoken)
+        return found
 
-    They are the terms of the whole indexed text (`records.index_text`): jieba cuts text on
-    either side of a space apart (tests/test_terms.py). The names and titles repeat from
-    passage to passage, so their terms are cut once and remembered.
-    """
-    cut_text = tokenizer.normalized_tokens  # type: ignore[attr-defined]
-    if not people:
-        return cut_text(normal)
-    known = _PEOPLE.get(tokenizer)
-    if known is None or len(known) >= _PEOPLE_KEPT:
-        known = _PEOPLE[tokenizer] = {}
-    found = known.get(people)
-    if found is None:
-        found = known[people] = _people_terms(tokenizer, people)
-    return cut_text(normal) + found
+    def terms(self, normal: str, people: str = "") -> list[str]:
+        """The terms whose ids `ids` gives."""
+        return [self._ids.terms[number] for number in self.ids(normal, people)]
+
+    def pack(self, normals: Sequence[str], peoples: Sequence[str]) -> Packed:
+        """One document's terms (`ids` of each of its passages), numbered among themselves as
+        `Packed.of` numbers them: in order of first appearance."""
+        cut = list(map(self.ids, normals, peoples))
+        lengths = np.fromiter(map(len, cut), dtype=np.int32, count=len(cut))
+        ids = np.fromiter(chain.from_iterable(cut), dtype=np.int32, count=int(lengths.sum()))
+        distinct, first, local = np.unique(ids, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # the distinct ids as they first appear
+        renumber = np.empty(len(order), dtype=np.int32)
+        renumber[order] = np.arange(len(order), dtype=np.int32)
+        terms = self._ids.terms
+        return Packed([terms[number] for number in distinct[order].tolist()], lengths,
+                      renumber[local.reshape(-1)])
+
+    def _people_ids(self, people: str) -> list[int]:
+        """The ids of `tokenizer.tokens(people)`, put together from each name and title alone.
+
+        Speakers come in many combinations (46 distinct strings for the seeds' 164 passages
+        with speakers; new ones with almost every synthetic passage) but from few names and
+        titles. jieba cuts either side of a space apart, and a numbered enumeration
+        (`tokenize.abbreviations`) can run across a space only when what follows it starts
+        with one of its separators (`和平` as a name): then the string is cut whole. Otherwise
+        the words' terms of each piece, then each piece's abbreviations, are the whole
+        string's, in the same order (tests/test_terms.py).
+        """
+        number = self._ids.__getitem__
+        parts = []
+        for piece in people.split(" "):
+            found = self._pieces.get(piece)
+            if found is None:
+                if len(self._pieces) >= _KEPT:
+                    self._pieces.clear()
+                normal = normalize(piece)
+                found = self._pieces[piece] = (
+                    normal[:1] in _JOINING,
+                    list(map(number, self.tokenizer.word_terms(normal))),  # type: ignore[attr-defined]
+                    list(map(number, abbreviations(normal))))
+            if found[0]:
+                return list(map(number, self.tokenizer.tokens(people)))  # type: ignore[attr-defined]
+            parts.append(found)
+        words = [term for _, found, _ in parts for term in found]
+        words.extend(term for _, _, found in parts for term in found)
+        return words

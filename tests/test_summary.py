@@ -12,7 +12,7 @@ from retrieval.chunking import chunk_document
 from retrieval.reading import Cache, read_corpus, spans_of
 from retrieval.records import checked_record, index_text, people_of, record_of
 from retrieval.summary import merge
-from retrieval.terms import text_terms
+from retrieval.terms import Cutter
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms
 from tests.answer_helpers import SPEECH, SYMPOSIUM
@@ -127,7 +127,7 @@ def test_kept_records_and_terms_spare_reading_passages_again():
     speaker = next(i for i, p in enumerate(passages) if people_of(p))
     span = next(s for s in spans if s.start <= speaker < s.stop)
     assert cache.kept[("terms", span)].tokens()[speaker - span.start] \
-        == text_terms(tokenizer, normalize(passages[speaker].text), people_of(passages[speaker]))
+        == Cutter(tokenizer).terms(normalize(passages[speaker].text), people_of(passages[speaker]))
 
 
 def test_a_record_that_does_not_fit_its_passages_is_refused():

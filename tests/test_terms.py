@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrieval.records import people_of
-from retrieval.terms import Joiner, Packed
+from retrieval.terms import Cutter, Joiner, Packed
 from retrieval.tokenize import Tokenizer, normalize
 
 DOC_ONE = """# 职工之家
@@ -72,15 +72,32 @@ def test_select_keeps_the_chosen_passages_and_only_their_terms():
     assert Packed.of(tokens).select([]).tokens() == []
 
 
+def test_a_cut_document_packs_as_its_term_lists_would():
+    tokenizer = Tokenizer(["郑一鸣"])
+    cutter = Cutter(tokenizer)
+    normals = [normalize(text) for text in TEXTS + ["学习型、创新型、服务型工会", "柯桥区职工之家"]]
+    peoples = ["郑一鸣 西湖市总工会主席", "", "", "", "", "王小红 柯桥区总工会主席"]
+    cutter.pack(normals[::-1], peoples[::-1])  # another document numbered first
+    packed = cutter.pack(normals, peoples)
+    lists = [cutter.terms(normal, people) for normal, people in zip(normals, peoples)]
+    expected = Packed.of(lists)
+    assert packed.vocabulary == expected.vocabulary
+    assert packed.lengths.tolist() == expected.lengths.tolist()
+    assert packed.ids.tolist() == expected.ids.tolist() and packed.ids.dtype == np.int32
+    assert lists[0] == tokenizer.tokens(f"{TEXTS[0]} {peoples[0]}")
+    assert "六型" not in lists[4] and "三型" in lists[4] and "柯桥" in lists[5]
+    assert cutter.pack([], []).tokens() == [] and cutter.pack([""], [""]).tokens() == [[]]
+
+
 def test_store_gives_each_passage_its_terms_when_documents_interleave(tmp_path):
     from retrieval.store import IndexStore
-    from retrieval.terms import text_terms
     from tests.helpers import passages_of
 
     first, second = passages_of(DOC_ONE, "a.txt"), passages_of(DOC_TWO, "b.txt")
     passages = [first[0], second[0], first[1], second[1]]
     tokenizer = Tokenizer()
-    expected = [text_terms(tokenizer, normalize(p.text), people_of(p)) for p in passages]
+    cutter = Cutter(tokenizer)
+    expected = [cutter.terms(normalize(p.text), people_of(p)) for p in passages]
     tokens, index = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
     assert tokens == expected
     again, _ = IndexStore(tmp_path, progress=False).prepare(tokenizer, passages, "bm25s")
@@ -93,7 +110,6 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
 
     from retrieval.chunking import chunk_document
     from retrieval.records import index_text
-    from retrieval.terms import text_terms
     from tests.answer_helpers import SPEECH, SYMPOSIUM
     from tests.helpers import make_document
 
@@ -102,23 +118,22 @@ def test_speakers_cut_apart_give_the_terms_of_the_whole_indexed_text():
     tokenizer = Tokenizer(["郑一鸣", "林晓燕"])
     spoken = [p for p in passages if people_of(p)]
     assert len(spoken) >= 3
+    cutter = Cutter(tokenizer)
     for passage in passages * 2:  # the second time from what was remembered
         whole = tokenizer.tokens(index_text(passage))
         # The same terms, counted alike (the order of an enumeration's abbreviation differs).
-        assert Counter(text_terms(tokenizer, normalize(passage.text), people_of(passage))) \
+        assert Counter(cutter.terms(normalize(passage.text), people_of(passage))) \
             == Counter(whole)
 
 
 def test_remembered_speaker_terms_belong_to_their_tokenizer():
-    from retrieval.terms import text_terms
 
     text = normalize("今年将新建职工之家五十个。")
     people = "郑一鸣 西湖市总工会常务副主席"
     plain, named = Tokenizer(), Tokenizer(["西湖市总工会", "常务副主席"])
-    assert "常务副主席" not in text_terms(plain, text, people)
-    # Another tokenizer cuts the same title its own way, not as the first one remembered.
-    assert "常务副主席" in text_terms(named, text, people)
-    assert sorted(text_terms(named, text, people)) == sorted(named.tokens(f"{text} {people}"))
+    assert "常务副主席" not in Cutter(plain).terms(text, people)
+    assert "常务副主席" in Cutter(named).terms(text, people)
+    assert sorted(Cutter(named).terms(text, people)) == sorted(named.tokens(f"{text} {people}"))
 
 
 def test_speakers_terms_put_together_from_each_name_and_title_are_the_whole_strings():
@@ -127,7 +142,6 @@ def test_speakers_terms_put_together_from_each_name_and_title_are_the_whole_stri
     from benchmarks.corpus import synthetic_passages
     from retrieval.chunking import chunk_document
     from retrieval.loading import document_paths, read_document
-    from retrieval.terms import _people_terms
     from retrieval.vocabulary import corpus_terms
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
@@ -144,5 +158,6 @@ def test_speakers_terms_put_together_from_each_name_and_title_are_the_whole_stri
     strings = {people_of(p) for p in passages if people_of(p)} | set(written)
     assert len(strings) > 500
     for tokenizer in (Tokenizer(), Tokenizer(corpus_terms(passages))):
-        for people in strings:
-            assert _people_terms(tokenizer, people) == tokenizer.tokens(people), people
+        cutter = Cutter(tokenizer)
+        for people in sorted(strings) * 2:  # the second time from what was remembered
+            assert cutter.terms("", people) == tokenizer.tokens(people), people
