@@ -22,7 +22,7 @@ from retrieval.names import (
     COLLECTIVE,
     Mention,
     find_titled_mentions,
-    looks_like_name,
+    looks_like_untitled_name,
 )
 
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』]?|$)")
@@ -84,9 +84,7 @@ def _short_mentions(sentence: str, context: Context) -> list[Mention]:
             found.append(Mention(match.start(), match.end(), name, ""))
     for match in _UNTITLED.finditer(sentence):
         name = match.group("name")
-        if name in context.known or not looks_like_name(name):
-            continue
-        if (_dictionary_frequency(name) or 0) > 120:
+        if name in context.known or not looks_like_untitled_name(name):
             continue
         found.append(Mention(match.start("name"), match.end("name"), name, ""))
     return found
@@ -95,13 +93,6 @@ def _short_mentions(sentence: str, context: Context) -> list[Mention]:
 _UNTITLED = re.compile(
     rf"(?:^|[，,。；：“”\s])(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={_BRIDGE}(?:{_CUE_ALT}))"
 )
-
-
-def _dictionary_frequency(word: str) -> int | None:
-    import jieba
-
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word)
 
 
 def _speaking_group(sentence: str, context: Context) -> tuple[int, int, Speaker] | None:
@@ -159,7 +150,7 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
         who = interview.group("who")
         if who in _ASKERS:
             return [Segment(text, None)]
-        if who in context.known or (looks_like_name(who) and (_dictionary_frequency(who) or 0) <= 120):
+        if who in context.known or looks_like_untitled_name(who):
             speaker = context.resolve(who)
             context.last, context.last_paragraph = speaker, paragraph
             return [Segment(text, speaker)]
@@ -229,6 +220,18 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
             continue
         parts.append((sentence, current))
     return _merge(parts)
+
+
+def segment_bylined(text: str, paragraph: int, author: Speaker, context: Context) -> list[Segment]:
+    """A paragraph under a byline: the author's, except what it reports someone else saying.
+
+    An author quotes others (`市总工会主席张大伟表示，…`, `“…”张大伟说。`): those words are the
+    person's named, as in a report; everything else, collective voices included, is the author's.
+    """
+    reported = segment_reported(text, paragraph, context)
+    if all(segment.speaker in (None, author) for segment in reported):
+        return [Segment(text, author)]
+    return _merge([(segment.text, segment.speaker or author) for segment in reported])
 
 
 def _claim_quote(parts: list[tuple[str, Speaker | None]], speaker: Speaker) -> None:

@@ -12,12 +12,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from retrieval.attribution import Context, segment_reported
+from retrieval.attribution import Context, segment_bylined, segment_reported
 from retrieval.columns import ColumnModel, place_of
 from retrieval.layout import Kind, Line, classify_document
 from retrieval.models import Document, Passage, Segment, Speaker
 
 UNPLACED = "（版面续文，未能确定所属栏目）"
+
+
+_AUTHOR_CREDIT = re.compile(r"^\s*[（(]\s*作者")
 
 
 @dataclass
@@ -66,6 +69,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
     pending_heading = ""
     headings_run: list[str] = []
     seen_text = False
+    signed = False  # the current section's author has signed off: (作者为…) ends an article
     i = 0
     while i < len(content):
         line = content[i]
@@ -93,6 +97,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                     section.heading = superseded.heading or section.heading
                 sections.append(section)
                 events.append(("start", section.index))
+                signed = False
                 pending_heading = ""
                 headings_run = []
                 i += 1
@@ -120,15 +125,19 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                                            credit=line.text))
                 if line.author_title and sections and sections[-1].speaker:
                     sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
+            signed = bool(_AUTHOR_CREDIT.match(line.text) and sections and sections[-1].speaker)
             i += 1
             continue
         if line.kind is Kind.TEXT:
-            if not sections:
-                sections.append(_Section(0, pending_heading, None))
-                events.append(("start", 0))
+            if not sections or signed:
+                # Text before any byline, or after an author's sign-off: nobody's known words.
+                sections.append(_Section(len(sections), pending_heading, None))
+                events.append(("start", sections[-1].index))
+                signed = False
             events.append(("text", line))
             pending_heading = ""  # a headline is one only directly above its byline
             seen_text = True
+            signed = bool(_AUTHOR_CREDIT.match(line.credit) and sections[-1].speaker)
         i += 1
     return sections, events
 
@@ -214,9 +223,9 @@ def chunk_document(document: Document) -> list[Passage]:
             first = paragraph_lines[0]
             number = len(passages) + 1
             if section is not None and section.speaker is not None:
-                segments: list[Segment] = [Segment(text, section.speaker)]
+                segments = segment_bylined(text, number, section.speaker, context)
             elif section is not None:
-                segments = segment_reported(text, number, context)
+                segments: list[Segment] = segment_reported(text, number, context)
             else:
                 segments = [Segment(text, None)]
             origin = None

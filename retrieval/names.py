@@ -80,6 +80,30 @@ def looks_like_name(candidate: str) -> bool:
     return candidate[:1] in _SINGLE_SURNAMES and 2 <= len(candidate) <= 3
 
 
+# A candidate jieba's dictionary counts more often than this is a word (周边, 许多), not a name;
+# so is a surname before a common two-character word (强基础: 强 + 基础, a list's item).
+_NAME_WORD_FREQUENCY = 120
+_GIVEN_NAME_WORD_FREQUENCY = 1000
+
+
+def looks_like_untitled_name(candidate: str) -> bool:
+    """Whether `candidate`, standing with no title, is a name: name-shaped and rare as a word.
+
+    Loads jieba's dictionary on first use (about half a second), so it is called only once the
+    cheaper tests have passed. Names whose given name is also a common word (王建国) fail too:
+    with no title to vouch for them, an unknown speaker is better than a word read as a name.
+    """
+    if not looks_like_name(candidate):
+        return False
+    import jieba
+
+    jieba.dt.check_initialized()
+    if (jieba.dt.FREQ.get(candidate) or 0) > _NAME_WORD_FREQUENCY:
+        return False
+    given = candidate[2:] if candidate.startswith(_COMPOUND_SURNAMES) else candidate[1:]
+    return len(given) < 2 or (jieba.dt.FREQ.get(given) or 0) <= _GIVEN_NAME_WORD_FREQUENCY
+
+
 @dataclass(frozen=True)
 class Mention:
     """A person named in text: where the mention starts and ends, the name, and the title."""

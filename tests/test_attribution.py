@@ -191,3 +191,24 @@ def test_a_narrative_quote_names_no_speaker_even_if_the_paragraph_has_one():
     assert passage.speakers_in("讨论现场气氛热烈，发言踊跃。") == ()
     assert [s.name for s in passage.speakers_in("今年要把困难职工帮扶作为头等大事")] == ["赵立新"]
     assert passage.speakers_in("不在文中的话") == passage.speakers
+
+
+
+def test_words_an_author_quotes_are_the_quoted_persons():
+    text = ("**林清** 观点\n\n职工书屋不能成摆设。市总工会主席张大伟表示，书屋要按职工的需要配书。"
+            "我认为，这句话说到了点子上。\n\n“书要常换常新。”张大伟说。\n")
+    passages = passages_of(text)
+    assert name_at(passages, "不能成摆设") == "林清"
+    assert name_at(passages, "按职工的需要配书") == "张大伟"
+    assert name_at(passages, "这句话说到了点子上") == "林清"
+    assert name_at(passages, "书要常换常新") == "张大伟"
+
+
+def test_an_authors_sign_off_ends_the_article_so_the_next_one_is_not_theirs():
+    signed_apart = "**林清** 观点\n\n工会要把服务做到职工心坎上。\n\n（作者为某省总工会副主席）\n\n## 短讯\n\n昨天，某区举办了职工运动会。\n"
+    signed_inline = "**林清** 观点\n\n工会要把服务做到职工心坎上。（作者单位：某省总工会）\n\n昨天，某区举办了职工运动会。\n"
+    for text in (signed_apart, signed_inline):
+        passages = passages_of(text)
+        assert name_at(passages, "做到职工心坎上") == "林清"
+        assert name_at(passages, "举办了职工运动会") is None
+    assert passages_of(signed_apart)[-1].section == "短讯"
