@@ -12,7 +12,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from retrieval.names import Mention, find_titled_mentions, parse_byline
+from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, parse_byline
 
 
 class Kind(enum.Enum):
@@ -37,7 +37,7 @@ class Line:
     heading: str = ""  # the headline of a headline byline (`…郑荣胜：**主动贴近中心**`)
     credit: str = ""  # a credit that ended this text line, or the credit itself
     author_title: str = ""  # from (作者为…)
-    names: tuple[str, ...] = field(default=())  # authors of a bold byline
+    names: tuple[str, ...] = field(default=())  # authors of a bold or marked byline
 
     @property
     def terminated(self) -> bool:
@@ -66,7 +66,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _CREDIT = re.compile(
     r"[（(]\s*((?:本报)?(?:见习记者|记者|通讯员|实习生|特约记者|作者|摄影|编辑)[^（）()]{0,60}?)\s*[)）]\s*$"
 )
-_AUTHOR_NOTE = re.compile(r"作者(?:系|为|是)\s*(.+?)\s*$")
+_AUTHOR_NOTE = re.compile(r"作者(?:系|为|是|单位\s*[：:]?)\s*(.+?)\s*$")
 _LEAD = re.compile(
     r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|[\u4e00-\u9fff]{2,6}社[\u4e00-\u9fff]{0,8}电)"
     r"\s*(?:[（(][^）)]{0,40}[)）])?\s*"
@@ -88,6 +88,9 @@ _BOLD_RUN = re.compile(r"\*\*\s*([^*]+?)\s*\*\*")
 _HEADLINE_BYLINE = re.compile(r"^(.{4,60}?)[：:]\s*(?:\*\*)?(.+?)(?:\*\*)?\s*$")
 _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节部分])")
 _BARE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+# A byline set off by a mark: `□ 赵文斌`, `■ 市总工会副主席 刘芳`.
+_MARKED = re.compile(r"^[□■◎●○◆◇▲△★☆]\s*(\S.*)$")
+_NAME_SEPARATORS = re.compile(r"[\s、]+")
 
 
 def strip_markdown(text: str) -> str:
@@ -111,6 +114,25 @@ def _is_heading(text: str) -> bool:
     return True
 
 
+def _marked_byline(number: int, text: str) -> Line | None:
+    """The line after a byline's mark: a reporter, the authors, or None for anything else.
+
+    `本报记者 李明` is staff, who wrote it down; titled people are a byline as without the mark,
+    and so are up to four untitled names (the mark is what a bare name lacks: it cannot be the
+    end of a sentence cut by the layout). A mark before words that are not names (`□ 强基础`, a
+    list's bullet) leaves the line to the other rules.
+    """
+    if _STAFF.match(text):
+        return Line(number, Kind.LABEL, text)
+    people = parse_byline(text)
+    if people:
+        return Line(number, Kind.BYLINE, text, people=tuple(people))
+    names = tuple(_NAME_SEPARATORS.split(text))
+    if len(names) <= 4 and all(looks_like_untitled_name(name) for name in names):
+        return Line(number, Kind.BYLINE, text, names=names)
+    return None
+
+
 def classify(number: int, raw: str) -> Line:
     """Classify one raw line of a document."""
     stripped = raw.strip().replace("\u3000", " ").strip()
@@ -130,6 +152,11 @@ def classify(number: int, raw: str) -> Line:
     text = strip_markdown(stripped)
     if _LABEL.match(text) or _DATE.match(text) or _STAFF.match(text):
         return Line(number, Kind.LABEL, text)
+    marked = _MARKED.match(text)
+    if marked:
+        line = _marked_byline(number, marked.group(1).strip())
+        if line:
+            return line
     credit = _CREDIT.search(text)
     if credit and credit.start() == 0:
         note = _AUTHOR_NOTE.search(credit.group(1))

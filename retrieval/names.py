@@ -204,15 +204,20 @@ def find_titled_mentions(text: str, strict: bool = False) -> list[Mention]:
     return mentions
 
 
+_TITLE_SPACE = re.compile(rf"({_TITLE_ALT})\s+(?=[{CJK}])")
+
+
 def parse_byline(line: str) -> list[Mention] | None:
     """People named by a byline line that holds nothing but titles and names.
 
-    `杭州市人大常委会副主任、市总工会主席郑荣胜` gives one mention; a list of such runs separated
-    by 、 or spaces gives several. Anything else in the line (a verb, a sentence) gives None.
+    `杭州市人大常委会副主任、市总工会主席郑荣胜` gives one mention, as does the typeset
+    `…市总工会主席 郑荣胜` (positions are then in the line without that space); a list of such
+    runs separated by 、 or spaces gives several. Anything else in the line (a verb, a sentence) gives None.
     """
     text = line.strip().strip("*").strip()
     if not text or len(text) > 80 or re.search(r"[。！？；，,:：“”]", text):
         return None
+    text = _TITLE_SPACE.sub(r"\1", text)  # typeset `市总工会副主席 刘芳`
     mentions = find_titled_mentions(text)
     if not mentions:
         return None

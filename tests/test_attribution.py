@@ -204,6 +204,54 @@ def test_words_an_author_quotes_are_the_quoted_persons():
     assert name_at(passages, "书要常换常新") == "张大伟"
 
 
+OPINION = """
+# 让职工书屋真正“活”起来
+
+□ 赵文斌
+
+近年来，各地建了不少职工书屋，但有的书屋成了摆设。
+
+市总工会主席张大伟表示，书屋要按职工的需要配书。我认为，这句话说到了点子上。
+
+（作者单位：某市总工会宣教部）
+
+# 技能比武再出发
+
+■ 某市总工会副主席 刘芳 王小明
+
+技能比武要让一线职工唱主角。
+"""
+
+
+def test_a_marked_byline_names_its_authors_and_what_they_quote_stays_with_the_quoted():
+    passages = passages_of(OPINION)
+    speaker = speaker_at(passages, "有的书屋成了摆设")
+    assert (speaker.name, speaker.title) == ("赵文斌", "某市总工会宣教部")
+    assert name_at(passages, "书屋要按职工的需要配书") == "张大伟"
+    assert name_at(passages, "这句话说到了点子上") == "赵文斌"
+    assert name_at(passages, "让一线职工唱主角") is None  # 王小明 has no title: not a byline
+
+
+def test_marks_before_reporters_and_list_items_name_no_author():
+    for line in ("□ 本报记者 李明", "□ 强基础", "● 文明", "◆ 王建国"):
+        text = f"# 标题\n\n{line}\n\n要把基层组织建好，让职工有处说理。\n"
+        assert name_at(passages_of(text), "让职工有处说理") is None, line
+
+
+def test_a_marked_byline_after_an_article_starts_the_next_one():
+    text = "# 标题\n\n□ 李明\n\n第一篇讲的是工会。\n\n# 另一篇\n\n◎ 赵文斌 孙丽\n\n第二篇讲的是职工。\n"
+    passages = passages_of(text)
+    assert name_at(passages, "第一篇讲的是工会") == "李明"
+    assert name_at(passages, "第二篇讲的是职工") == "赵文斌、孙丽"
+    assert all("赵文斌" not in p.text for p in passages)
+
+
+def test_a_typeset_byline_with_a_space_before_the_name():
+    text = "某市总工会党组书记、常务副主席 王爱华\n\n今年要把职工服务做实。\n"
+    speaker = passages_of(text)[0].speakers[0]
+    assert (speaker.name, speaker.title) == ("王爱华", "某市总工会党组书记、常务副主席")
+
+
 def test_an_authors_sign_off_ends_the_article_so_the_next_one_is_not_theirs():
     signed_apart = "**林清** 观点\n\n工会要把服务做到职工心坎上。\n\n（作者为某省总工会副主席）\n\n## 短讯\n\n昨天，某区举办了职工运动会。\n"
     signed_inline = "**林清** 观点\n\n工会要把服务做到职工心坎上。（作者单位：某省总工会）\n\n昨天，某区举办了职工运动会。\n"

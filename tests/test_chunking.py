@@ -68,6 +68,9 @@ def test_sentence_ends_and_line_kinds():
     assert classify(1, "与会委员聚精会神。 记者周金友 摄").kind is Kind.CAPTION
     assert classify(1, "宁波市总工会党组书记、常务副主席王爱民").kind is Kind.BYLINE
     assert classify(1, "### 不忘初心").kind is Kind.HEADING
+    assert classify(1, "□ 赵文斌 孙丽").names == ("赵文斌", "孙丽")
+    assert classify(1, "■ 本报记者 李明").kind is Kind.LABEL
+    assert classify(1, "□ 强基础").kind is not Kind.BYLINE
 
 
 from hypothesis import given, settings  # noqa: E402
