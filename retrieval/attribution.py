@@ -226,12 +226,23 @@ def segment_bylined(text: str, paragraph: int, author: Speaker, context: Context
     """A paragraph under a byline: the author's, except what it reports someone else saying.
 
     An author quotes others (`市总工会主席张大伟表示，…`, `“…”张大伟说。`): those words are the
-    person's named, as in a report; everything else, collective voices included, is the author's.
+    person's named, as in a report; the narration that names them (`张大伟说。`) is nobody's;
+    everything else, collective voices included, is the author's.
     """
     reported = segment_reported(text, paragraph, context)
-    if all(segment.speaker in (None, author) for segment in reported):
+    others = {person.name for segment in reported if segment.speaker not in (None, author)
+              for person in (segment.speaker.members or (segment.speaker,))}
+    if not others:
         return [Segment(text, author)]
-    return _merge([(segment.text, segment.speaker or author) for segment in reported])
+    return _merge([
+        (segment.text, segment.speaker if segment.speaker or _names_any(segment.text, others)
+         else author)
+        for segment in reported
+    ])
+
+
+def _names_any(text: str, names: set[str]) -> bool:
+    return any(name in text for name in names)
 
 
 def _claim_quote(parts: list[tuple[str, Speaker | None]], speaker: Speaker) -> None:

@@ -202,6 +202,7 @@ def test_words_an_author_quotes_are_the_quoted_persons():
     assert name_at(passages, "按职工的需要配书") == "张大伟"
     assert name_at(passages, "这句话说到了点子上") == "林清"
     assert name_at(passages, "书要常换常新") == "张大伟"
+    assert name_at(passages, "张大伟说。") is None  # the narration that names him is nobody's
 
 
 OPINION = """
