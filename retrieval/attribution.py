@@ -42,6 +42,11 @@ _ASKERS = {"记者", "问", "主持人", "本报记者", "提问"}
 # Someone this module cannot name starts speaking (`习近平总书记指出，…`, `有关负责人表示：…`):
 # the sentence is not the previous speaker's.
 _OTHER_VOICE = re.compile(rf"^[^。！？“”，,]{{1,20}}?(?:{_CUE_ALT})(?:道|了)?[，,：:]")
+# What a narrative sentence says its one named person did that makes them the 他 of 他强调.
+_GIVES_SPEECH = re.compile(
+    r"^(?:[^。！？“”，,]{0,20}?并)?(?:在[^。！？“”]{1,20}?上)?(?:作|做|发表)?了?(?:重要|专题|工作)?"
+    r"(?:讲话|致辞|报告|发言|宣讲)"
+)
 # A setting between a quote and its speaker: `“…。”在推进会上，…张小红说。`
 _SETTING = re.compile(r"^\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?\s*$")
 _NARRATIVE_START = re.compile(
@@ -202,14 +207,18 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
             current = speaker
             context.last, context.last_paragraph = speaker, paragraph
             continue
-        if _collective_cue(sentence) or _NARRATIVE_START.match(sentence) or _OTHER_VOICE.match(sentence):
+        narrative = _collective_cue(sentence) or _NARRATIVE_START.match(sentence)
+        other_voice = not narrative and _OTHER_VOICE.match(sentence)
+        titled = find_titled_mentions(sentence)
+        if narrative or other_voice or titled:
+            # Narrative, or someone named without a cue (参加讨论, 听取发言): it ends the quote.
             current = None
             parts.append((sentence, None))
-            continue
-        if find_titled_mentions(sentence):
-            # Someone named without a cue (参加讨论, 听取发言): narrative, and it ends the quote.
-            current = None
-            parts.append((sentence, None))
+            if titled or other_voice:
+                # A following 他强调 is whoever gave a speech here, or nobody's: not the
+                # speaker before these people or this voice.
+                context.last = _speech_giver(sentence, titled, context) if titled else None
+                context.last_paragraph = paragraph
             continue
         quote_before = _quote_then_speaker(sentence, context)
         if quote_before is not None:
@@ -220,6 +229,13 @@ def segment_reported(text: str, paragraph: int, context: Context) -> list[Segmen
             continue
         parts.append((sentence, current))
     return _merge(parts)
+
+
+def _speech_giver(sentence: str, titled: list[Mention], context: Context) -> Speaker | None:
+    """The one person a narrative sentence has give a speech (`…主席王建平作了讲话。`), if any."""
+    if len(titled) != 1 or not _GIVES_SPEECH.match(sentence[titled[0].end:]):
+        return None
+    return _speaker_of(titled, context)
 
 
 def segment_bylined(text: str, paragraph: int, author: Speaker, context: Context) -> list[Segment]:

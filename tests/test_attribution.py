@@ -261,3 +261,17 @@ def test_an_authors_sign_off_ends_the_article_so_the_next_one_is_not_theirs():
         assert name_at(passages, "做到职工心坎上") == "林清"
         assert name_at(passages, "举办了职工运动会") is None
     assert passages_of(signed_apart)[-1].section == "短讯"
+
+
+def test_he_after_a_speech_is_the_speaker_and_after_someone_else_is_unknown():
+    text = (
+        "昨天，全市工会工作会议召开。市总工会党组书记、主席王建平作了讲话。他强调，要把职工利益放在首位。\n\n"
+        "会上，市委常委、组织部部长王建国出席会议并讲话。他指出，工会要服务大局。\n\n"
+        "市总工会主席吴红梅表示，要敢于维权。会议由市总工会副主席陈立主持。他说，会议开得很好。\n\n"
+        "区总工会主席孙强表示，要办好职工食堂。有关负责人表示，食堂已经开工。他说，年底前完工。\n"
+    )
+    passages = passages_of(text)
+    assert name_at(passages, "要把职工利益放在首位") == "王建平"
+    assert name_at(passages, "工会要服务大局") == "王建国"
+    assert name_at(passages, "会议开得很好") is None  # not 吴红梅: 陈立 came between, and gave no speech
+    assert name_at(passages, "年底前完工") is None
