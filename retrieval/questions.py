@@ -28,6 +28,9 @@ _SPEECH = re.compile(
     r"介绍|呼吁|倡导|体会"
 )
 
+# The asking part of a who question, with its cue: 谁说, 是谁提出的, 哪位…讲过.
+_WHO_ASKING = re.compile(rf"是?(?:{_WHO.pattern})(?:{_SPEECH.pattern})?[了过的到]?")
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -53,7 +56,8 @@ def read_question(question: str, speakers: Mapping[str, Speaker]) -> Intent:
     text = clean_question(question)
     normal = normalize(text)
     if _WHO.search(normal):
-        return Intent("who", text, text)
+        # Cut the content apart from the asking: 谁说书要… would otherwise cut as 说书 + 要….
+        return Intent("who", text, _WHO_ASKING.sub(" ", text))
     name = _named_speaker(normal, speakers)
     if name is None:
         return Intent("plain", text, text)

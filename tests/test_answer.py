@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval.answer import Answerer
+from retrieval.chunking import chunk_document
 from tests.answer_helpers import folder_answerer, symposium_answerer
+from tests.helpers import make_document
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,16 @@ def test_who_question_leads_with_the_speaker_of_the_answering_sentence(answerer)
 def test_who_question_forms(answerer, question):
     answer = answerer.ask(question)
     assert answer.kind == "who" and answer.speaker and answer.speaker.name == "林晓燕"
+
+
+def test_who_question_is_cut_apart_from_its_asking_words():
+    # Cut whole, 谁说书要常换常新 gives 说书 (storytelling) + 要常换 + 常新: no word of the passage.
+    text = "# 书屋\n\n“书要常换常新。”北岭市总工会主席方志远说。\n\n职工书屋要建在车间旁边。\n"
+    document = make_document(text)
+    answerer = Answerer.from_passages(chunk_document(document), [document], top_k=3)
+    for question in ("谁说书要常换常新？", "书要常换常新是谁说的"):
+        answer = answerer.ask(question)
+        assert answer.kind == "who" and answer.speaker and answer.speaker.name == "方志远", question
 
 
 @pytest.mark.parametrize("question", ["林晓燕说了什么？", "林晓燕有哪些观点", "林晓燕怎么看驿站？"])
