@@ -21,14 +21,14 @@ import math
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from config.settings import Settings
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
 from retrieval.questions import Intent, read_question
-from retrieval.snippets import best_sentences, shingles, speaker_at
+from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
 from retrieval.store import IndexStore
 from retrieval.reading import read_corpus, spans_of
 from retrieval.records import index_text
@@ -272,6 +272,7 @@ class Answerer:
                     break
         if not hits:
             return Answer(question, "not_found", speaker=speaker, note=self._hint(NOT_FOUND))
+        hits = [replace(hit, snippet=own_words(hit.passage, speaker.name, hit.terms)) for hit in hits]
         return Answer(question, "speaker", tuple(hits), speaker=speaker)
 
 

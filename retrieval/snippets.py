@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from retrieval.models import Hit, Speaker
+from retrieval.models import Hit, Passage, Speaker
 from retrieval.tokenize import normalize
 
 _SENTENCE = re.compile(r"[^。！？!?；;]*[。！？!?；;]*[”’」』\"]?")
@@ -42,6 +42,23 @@ def best_sentences(
     if best_score <= 0:
         best_size = limit  # nothing matched: the opening of the paragraph
     return "".join(parts[best:best + best_size])
+
+
+def own_words(passage: Passage, name: str, terms: tuple[str, ...]) -> str:
+    """The sentences of `passage` that `name` speaks and that hold most of `terms`.
+
+    A paragraph can quote several people; a question about one of them quotes only them. Falls
+    back to the whole paragraph when none of it is theirs.
+    """
+    own = [s.text for s in passage.segments if s.speaker is not None and name in _names(s.speaker)]
+    if not own:
+        return best_sentences(passage.text, terms, {})
+    held = [sum(len(t) for t in terms if t in normalize(text)) for text in own]
+    return best_sentences(own[held.index(max(held))], terms, {})
+
+
+def _names(speaker: Speaker) -> set[str]:
+    return {speaker.name, *(member.name for member in speaker.members)}
 
 
 def speaker_at(hit: Hit) -> Speaker | None:

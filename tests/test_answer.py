@@ -49,6 +49,17 @@ def test_who_question_is_cut_apart_from_its_asking_words():
         assert answer.kind == "who" and answer.speaker and answer.speaker.name == "方志远", question
 
 
+def test_a_speaker_question_quotes_that_persons_sentences_not_the_paragraphs_opening():
+    text = ("# 座谈会\n\n昨天，全市工会座谈会召开，气氛热烈。西湖市总工会主席郑一鸣表示，要办好职工食堂。"
+            "东山县总工会主席林晓燕认为，驿站要有热水。\n")
+    document = make_document(text)
+    answerer = Answerer.from_passages(chunk_document(document), [document], top_k=3)
+    for question, own, other in (("林晓燕说了什么", "驿站要有热水", "办好职工食堂"),
+                                 ("郑一鸣怎么看食堂", "办好职工食堂", "驿站要有热水")):
+        snippet = answerer.ask(question).hits[0].snippet
+        assert own in snippet and other not in snippet and "气氛热烈" not in snippet, question
+
+
 @pytest.mark.parametrize("question", ["林晓燕说了什么？", "林晓燕有哪些观点", "林晓燕怎么看驿站？"])
 def test_speaker_question_answers_only_with_that_persons_words(answerer, question):
     answer = answerer.ask(question)
