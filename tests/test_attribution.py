@@ -275,3 +275,18 @@ def test_he_after_a_speech_is_the_speaker_and_after_someone_else_is_unknown():
     assert name_at(passages, "工会要服务大局") == "王建国"
     assert name_at(passages, "会议开得很好") is None  # not 吴红梅: 陈立 came between, and gave no speech
     assert name_at(passages, "年底前完工") is None
+
+
+def test_what_someone_is_cited_as_saying_does_not_make_a_name_of_its_particle():
+    text = "市总工会主席吴红梅表示，要敢于维权。正如市委书记李强所说，工会要有担当。这是我们的出发点。\n"
+    passage = passages_of(text)[0]
+    assert [s.name for s in passage.speakers] == ["吴红梅"]  # no 李强所
+    assert name_at([passage], "工会要有担当") is None
+
+
+def test_less_common_speech_verbs():
+    text = ("对此，市总工会副主席陈立回应称，驿站选址已经确定。\n\n"
+            "“驿站要有热水，还要有药箱。”在调研时，市总工会主席吴红梅叮嘱道。\n")
+    passages = passages_of(text)
+    assert name_at(passages, "驿站选址已经确定") == "陈立"
+    assert name_at(passages, "还要有药箱") == "吴红梅"
