@@ -272,7 +272,7 @@ class Answerer:
                     break
         if not hits:
             return Answer(question, "not_found", speaker=speaker, note=self._hint(NOT_FOUND))
-        hits = [replace(hit, snippet=own_words(hit.passage, speaker.name, hit.terms)) for hit in hits]
+        hits = [replace(hit, snippet=own_words(hit, speaker.name)) for hit in hits]
         return Answer(question, "speaker", tuple(hits), speaker=speaker)
 
 

@@ -251,14 +251,10 @@ def segment_bylined(text: str, paragraph: int, author: Speaker, context: Context
     if not others:
         return [Segment(text, author)]
     return _merge([
-        (segment.text, segment.speaker if segment.speaker or _names_any(segment.text, others)
+        (segment.text, segment.speaker if segment.speaker or any(n in segment.text for n in others)
          else author)
         for segment in reported
     ])
-
-
-def _names_any(text: str, names: set[str]) -> bool:
-    return any(name in text for name in names)
 
 
 def _claim_quote(parts: list[tuple[str, Speaker | None]], speaker: Speaker) -> None:

@@ -20,9 +20,6 @@ from retrieval.models import Document, Passage, Segment, Speaker
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 
-_AUTHOR_CREDIT = re.compile(r"^\s*[（(]\s*作者")
-
-
 @dataclass
 class _Section:
     index: int
@@ -125,7 +122,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
                                            credit=line.text))
                 if line.author_title and sections and sections[-1].speaker:
                     sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
-            signed = bool(_AUTHOR_CREDIT.match(line.text) and sections and sections[-1].speaker)
+            signed = line.signs_off and bool(sections and sections[-1].speaker)
             i += 1
             continue
         if line.kind is Kind.TEXT:
@@ -137,7 +134,7 @@ def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object
             events.append(("text", line))
             pending_heading = ""  # a headline is one only directly above its byline
             seen_text = True
-            signed = bool(_AUTHOR_CREDIT.match(line.credit) and sections[-1].speaker)
+            signed = line.signs_off and sections[-1].speaker is not None
         i += 1
     return sections, events
 
@@ -223,9 +220,9 @@ def chunk_document(document: Document) -> list[Passage]:
             first = paragraph_lines[0]
             number = len(passages) + 1
             if section is not None and section.speaker is not None:
-                segments = segment_bylined(text, number, section.speaker, context)
+                segments: list[Segment] = segment_bylined(text, number, section.speaker, context)
             elif section is not None:
-                segments: list[Segment] = segment_reported(text, number, context)
+                segments = segment_reported(text, number, context)
             else:
                 segments = [Segment(text, None)]
             origin = None

@@ -44,6 +44,11 @@ class Line:
         """True when the line ends a sentence, so the next line does not continue it."""
         return bool(self.credit) or ends_sentence(self.text)
 
+    @property
+    def signs_off(self) -> bool:
+        """True when the line's credit is an author's (`（作者为…）`), which ends an article."""
+        return _AUTHOR_CREDIT.match(self.credit) is not None
+
 
 TERMINAL = "。！？!?…：:"
 _CLOSERS = "”’」』）)》】"
@@ -66,6 +71,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _CREDIT = re.compile(
     r"[（(]\s*((?:本报)?(?:见习记者|记者|通讯员|实习生|特约记者|作者|摄影|编辑)[^（）()]{0,60}?)\s*[)）]\s*$"
 )
+_AUTHOR_CREDIT = re.compile(r"^\s*[（(]\s*作者")
 _AUTHOR_NOTE = re.compile(r"作者(?:系|为|是|单位\s*[：:]?)\s*(.+?)\s*$")
 _LEAD = re.compile(
     r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|[\u4e00-\u9fff]{2,6}社[\u4e00-\u9fff]{0,8}电)"

@@ -212,7 +212,8 @@ def parse_byline(line: str) -> list[Mention] | None:
 
     `杭州市人大常委会副主任、市总工会主席郑荣胜` gives one mention, as does the typeset
     `…市总工会主席 郑荣胜` (positions are then in the line without that space); a list of such
-    runs separated by 、 or spaces gives several. Anything else in the line (a verb, a sentence) gives None.
+    runs separated by 、 or spaces gives several. Anything else in the line (a verb, a
+    sentence) gives None.
     """
     text = line.strip().strip("*").strip()
     if not text or len(text) > 80 or re.search(r"[。！？；，,:：“”]", text):

@@ -265,9 +265,7 @@ class Segmenter:
         searched for them once for the whole text (a tenth of cutting's time went to searching
         each part of a passage again).
         """
-        if self.engine == "jieba":
-            return self.cut_for_search if search else self.cut
-        if _REPEAT.search(text) or _JOINER.search(text):
+        if self.engine == "jieba" or _REPEAT.search(text) or _JOINER.search(text):
             return self.cut_for_search if search else self.cut
         return self._rs.cut_for_search if search else self._rs.cut
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from retrieval.models import Hit, Passage, Speaker
+from retrieval.models import Hit, Speaker
 from retrieval.tokenize import normalize
 
 _SENTENCE = re.compile(r"[^。！？!?；;]*[。！？!?；;]*[”’」』\"]?")
@@ -44,17 +44,18 @@ def best_sentences(
     return "".join(parts[best:best + best_size])
 
 
-def own_words(passage: Passage, name: str, terms: tuple[str, ...]) -> str:
-    """The sentences of `passage` that `name` speaks and that hold most of `terms`.
+def own_words(hit: Hit, name: str) -> str:
+    """The hit's snippet if `name` speaks it, else their sentences that hold most of its terms.
 
-    A paragraph can quote several people; a question about one of them quotes only them. Falls
-    back to the whole paragraph when none of it is theirs.
+    A paragraph can quote several people; a question about one of them quotes only them. Keeps
+    the snippet when none of the paragraph is theirs.
     """
-    own = [s.text for s in passage.segments if s.speaker is not None and name in _names(s.speaker)]
-    if not own:
-        return best_sentences(passage.text, terms, {})
-    held = [sum(len(t) for t in terms if t in normalize(text)) for text in own]
-    return best_sentences(own[held.index(max(held))], terms, {})
+    own = [s.text for s in hit.passage.segments
+           if s.speaker is not None and name in _names(s.speaker)]
+    if not own or any(hit.snippet in text for text in own):
+        return hit.snippet
+    held = [sum(len(t) for t in hit.terms if t in normalize(text)) for text in own]
+    return best_sentences(own[held.index(max(held))], hit.terms, {})
 
 
 def _names(speaker: Speaker) -> set[str]:

@@ -3,10 +3,11 @@
 A document's terms are packed as its distinct terms and two int32 arrays (each passage's number
 of terms, then every term id in order). Workers cut whole documents with a `Cutter`
 (`retrieval.reading`), which remembers the ids of each word it has cut and packs a document's
-passages straight from those ids, and hand back packed arrays, never lists of strings: at a million passages the lists alone took
-gigabytes and most of a minute to send between processes. `Joiner` renumbers each document's
-arrays into one vocabulary as they arrive and puts them side by side; `Packed.select` keeps the
-searchable passages, which is what `BM25sIndex.from_arrays` indexes.
+passages straight from those ids, and hand back packed arrays, never lists of strings: at a
+million passages the lists alone took gigabytes and most of a minute to send between
+processes. `Joiner` renumbers each document's arrays into one vocabulary as they arrive and puts
+them side by side; `Packed.select` keeps the searchable passages, which is what
+`BM25sIndex.from_arrays` indexes.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import name_at, passages_of, speaker_at
 
 ROUNDUP = """
@@ -54,10 +56,15 @@ def test_headline_byline():
     assert passage.section == "守好职工钱袋子"
 
 
-def test_author_byline_and_title_from_the_author_note():
-    text = "# 标题\n\n**林清** 观点\n\n工会要把服务做到职工心坎上。\n\n（作者为某省总工会副主席）\n"
+@pytest.mark.parametrize("text, name, title", [
+    ("# 标题\n\n**林清** 观点\n\n工会要把服务做到职工心坎上。\n\n（作者为某省总工会副主席）\n",
+     "林清", "某省总工会副主席"),  # the title from the author's note
+    ("某市总工会党组书记、常务副主席 王爱华\n\n今年要把职工服务做实。\n",
+     "王爱华", "某市总工会党组书记、常务副主席"),  # typeset with a space before the name
+])
+def test_a_byline_gives_the_name_and_title(text, name, title):
     speaker = passages_of(text)[0].speakers[0]
-    assert (speaker.name, speaker.title) == ("林清", "某省总工会副主席")
+    assert (speaker.name, speaker.title) == (name, title)
 
 
 def test_multi_author_byline_keeps_every_author():
@@ -193,7 +200,6 @@ def test_a_narrative_quote_names_no_speaker_even_if_the_paragraph_has_one():
     assert passage.speakers_in("不在文中的话") == passage.speakers
 
 
-
 def test_words_an_author_quotes_are_the_quoted_persons():
     text = ("**林清** 观点\n\n职工书屋不能成摆设。市总工会主席张大伟表示，书屋要按职工的需要配书。"
             "我认为，这句话说到了点子上。\n\n“书要常换常新。”张大伟说。\n")
@@ -245,12 +251,6 @@ def test_a_marked_byline_after_an_article_starts_the_next_one():
     assert name_at(passages, "第一篇讲的是工会") == "李明"
     assert name_at(passages, "第二篇讲的是职工") == "赵文斌、孙丽"
     assert all("赵文斌" not in p.text for p in passages)
-
-
-def test_a_typeset_byline_with_a_space_before_the_name():
-    text = "某市总工会党组书记、常务副主席 王爱华\n\n今年要把职工服务做实。\n"
-    speaker = passages_of(text)[0].speakers[0]
-    assert (speaker.name, speaker.title) == ("王爱华", "某市总工会党组书记、常务副主席")
 
 
 def test_an_authors_sign_off_ends_the_article_so_the_next_one_is_not_theirs():
