@@ -11,13 +11,41 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a document comes from, for citations; every field is empty when unknown.
+
+    `date` is ISO (`2024-03-07`, or `2024-03` when only the month is known); `page` is the
+    newspaper page (版次).
+    """
+
+    date: str = ""
+    publication: str = ""
+    author: str = ""
+    url: str = ""
+    page: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.date, self.publication, self.author, self.url, self.page))
+
+    def to_json(self) -> dict[str, str]:
+        return {key: value for key, value in (
+            ("date", self.date), ("source", self.publication), ("author", self.author),
+            ("url", self.url), ("page", self.page)) if value}
+
+
+NO_SOURCE = Source()
+
+
+@dataclass(frozen=True)
 class Document:
-    """One source file: a stable id (its file name), its headline and its decoded text."""
+    """One source file: a stable id (its file name), its headline, its decoded text and where it
+    comes from."""
 
     id: str
     title: str
     text: str
     encoding: str = "utf-8"
+    source: Source = NO_SOURCE
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,7 @@ class Passage:
     line: int = 0
     origin: str | None = None
     kind: str = "text"  # "caption": a photo caption, listed but never given as an answer
+    source: Source = NO_SOURCE  # the document's date, publication, URL…: shared, not copied
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:
@@ -110,7 +139,8 @@ class Passage:
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "id": self.id,
-            "document": {"id": self.document_id, "title": self.document_title},
+            "document": {"id": self.document_id, "title": self.document_title,
+                         **self.source.to_json()},
             "section": self.section,
             "paragraph": self.paragraph,
             "text": self.text,
