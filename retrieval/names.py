@@ -12,65 +12,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words a title ends with, longest first so that 副主席 wins over 主席.
-TITLE_WORDS = (
-    "常务副主席", "党组副书记", "党委书记", "党组书记", "副主席", "副书记", "副主任", "副部长",
-    "副局长", "副市长", "副县长", "副区长", "副校长", "副院长", "副会长", "副理事长", "副总经理",
-    "总编辑", "副总编辑", "总经理", "董事长", "理事长", "秘书长", "巡视员", "调研员", "主席",
-    "书记", "主任", "部长", "局长", "市长", "县长", "区长", "镇长", "乡长", "校长", "院长",
-    "会长", "组长", "处长", "科长", "厂长", "经理", "总监", "委员", "常委", "代表", "所长",
-    "馆长", "社长", "站长", "队长", "教授", "研究员", "劳模", "工程师", "技师", "律师",
-    "工人", "职工", "员工", "教师", "老师", "医生", "护士", "师傅", "骑手", "快递员", "司机",
-    "专家", "负责人", "发言人", "工匠", "班长", "车间主任", "农民工",
-)
-_TITLE_ALT = "|".join(sorted(set(TITLE_WORDS), key=len, reverse=True))
-
-# Verbs that introduce what a person said, longest first.
-CUE_WORDS = (
-    "介绍说", "补充说", "强调说", "表示", "认为", "指出", "强调", "提出", "提到", "介绍",
-    "说道", "谈到", "坦言", "直言", "透露", "建议", "呼吁", "补充道", "补充", "总结", "举例",
-    "回忆", "感慨", "解释", "评价", "发言", "交流", "告诉", "分享", "希望", "要求", "表态", "寄语",
-    "说明", "叮嘱", "回应称", "说",
-)
-_CUE_ALT = "|".join(sorted(set(CUE_WORDS), key=len, reverse=True))
-
-# What may stand between a name and its cue verb: 等, 也, 还, 特别, 率先, 在…时/中, 结合…, 从….
-_BRIDGE = (
-    r"(?:等人|等)?(?:[，,]?(?:也|还|则|又|更|都|亦|均))?(?:特别|首先|率先|最后|专门|分别|共同|一致)?"
-)
-_ADVERBIAL = r"(?:(?:在|结合|从|就|围绕|针对|对|通过|联系)[^。！？；“”]{0,24}?(?:时|中|上|后|里|方面|现状|情况|实际|讲话|问题|来看)?[，,]?(?:并)?)?"
-
-CJK = r"\u4e00-\u9fff"
-_NAME_STOP = set("等在也还和及的与说是了着对从就将把被所")  # 所: 李强所说 is 李强 + 所说
-
-# Phrases that make a subject collective: they name nobody, so nobody is quoted.
-COLLECTIVE = re.compile(
-    r"(大家|与会者|与会人员|与会代表|与会委员|委员们|代表们|主席们|干部们|同志们|各地|各级|"
-    r"负责人们|两地|双方|多位|不少|很多|许多|他们|我们|一致|纷纷|共同认为|都认为|县市区|县市总)"
+from retrieval.lexicon import (
+    ADVERBIAL as _ADVERBIAL,
+    BRIDGE as _BRIDGE,
+    CJK,
+    COLLECTIVE,
+    COMPOUND_SURNAMES as _COMPOUND_SURNAMES,
+    CUE_ALT as _CUE_ALT,
+    NAME_STOP as _NAME_STOP,
+    NOT_IN_NAMES as _NOT_IN_NAMES,
+    SINGLE_SURNAMES as _SINGLE_SURNAMES,
+    TITLE_ALT as _TITLE_ALT,
+    TITLE_LEAD_IN as _LEAD_IN,
+    TITLE_WORDS,
 )
 
-
-
-# The Hundred Family Surnames and other common ones: a personal name starts with one of these,
-# which keeps verbs and nouns after a title (主席谈…, 主席们…) from passing for names.
-_SINGLE_SURNAMES = set(
-    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛"
-    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康"
-    "伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵"
-    "席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗"
-    "丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫"
-    "乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄"
-    "印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴鬱胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂"
-    "濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘"
-    "匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相"
-    "查后荆红游竺权逯盖益桓公仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况郈有琴商牟佘佴伯赏墨哈谯笪年爱"
-    "阳佟言福肖付仝郇匙"
-)
-_COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-    "夏侯", "令狐", "端木", "澹台", "公冶", "申屠", "太史", "钟离", "闻人", "赫连", "轩辕", "独孤",
-    "南宫", "百里", "呼延", "万俟", "拓跋", "西门", "第五",
-)
+__all__ = ["COLLECTIVE", "TITLE_WORDS", "Mention", "find_titled_mentions", "parse_byline"]
 
 
 def looks_like_name(candidate: str) -> bool:
@@ -123,10 +80,6 @@ _WEAK_FOLLOWERS = re.compile(
     r"和|及|与|也|还|在|从|结合|率先|的|同志|宣布|主持|听取|参加|出席|到|率|带领|作|做|发表|"
     r"代表|致辞|讲话|宣读|通报|先后|分别|各|都|均|一行|先生|女士|补充|评价|谈|就|对|为|向|指|称"
 )
-# Narrative words that can stand right before a title without being part of it.
-_LEAD_IN = re.compile(r"^(?:这是|据|由|经|而|但|并|其中|包括|如|以及|和|及|与|同时|随后|此外|另外|对此|会上|会议上)")
-# Characters of organisations and titles, which no personal name in these texts contains.
-_NOT_IN_NAMES = set("会副委党省市县区局部处科组总团协队站院校厂司们")
 
 
 def split_name(after_title: str, strict: bool = False) -> str | None:

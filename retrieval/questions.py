@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from retrieval.lexicon import ASKS_FOR_WORDS_RE, WHO
 from retrieval.models import Speaker
 from retrieval.tokenize import normalize
 
@@ -21,12 +22,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _MARKDOWN = re.compile(r"[*_`#>\[\]|~]|\]\([^)]{0,200}\)")
 _URL = re.compile(r"https?://\S+")
-_WHO = re.compile(r"谁|哪位|哪些人|什么人|哪个人|何人|哪一位")
+_WHO = WHO
 # Cues that a question asks for a person's words, not about the person.
-_SPEECH = re.compile(
-    r"说|讲|谈|观点|看法|认为|主张|提出|提到|建议|表示|强调|指出|发言|讲话|怎么看|如何看|想法|意见|"
-    r"介绍|呼吁|倡导|体会"
-)
+_SPEECH = ASKS_FOR_WORDS_RE
 
 # The asking part of a who question, with its cue: 谁说, 是谁提出的, 哪位…讲过.
 _WHO_ASKING = re.compile(rf"是?(?:{_WHO.pattern})(?:{_SPEECH.pattern})?[了过的到]?")

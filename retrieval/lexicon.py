@@ -1,0 +1,73 @@
+"""The lexicon: every word list of the linguistic rules, and every pattern compiled from them.
+
+The words themselves live in `lexicon.toml`, a file a linguist can edit without reading Python;
+this module loads it once and builds the regular expressions that layout, attribution and
+question reading share, so a speech verb added there reaches all three.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from importlib.resources import files
+
+_DATA = tomllib.loads(files("retrieval").joinpath("lexicon.toml").read_text("utf-8"))
+
+
+def _words(section: str, key: str) -> tuple[str, ...]:
+    value = _DATA[section][key]
+    if isinstance(value, str):  # a run of single characters, possibly over several lines
+        return tuple(ch for ch in value if not ch.isspace())
+    return tuple(value)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first so that 副主席 wins over 主席."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+CJK = r"\u4e00-\u9fff"
+
+# -- speech --------------------------------------------------------------------------------
+SPEECH_VERBS = _words("speech", "verbs")
+SPEECH_VERB_ENDINGS = _words("speech", "verb_endings")
+CUE_ALT = alternation(SPEECH_VERBS)
+
+# -- people --------------------------------------------------------------------------------
+TITLE_WORDS = _words("people", "title_words")
+TITLE_ALT = alternation(TITLE_WORDS)
+SINGLE_SURNAMES = frozenset(_words("people", "single_surnames"))
+COMPOUND_SURNAMES = _words("people", "compound_surnames")
+NAME_STOP = frozenset(_words("people", "name_stop"))
+NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
+COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
+PRONOUNS = _words("people", "pronouns")
+
+# -- what stands between a name and its speech verb ---------------------------------------
+BRIDGE = (
+    f"(?:{alternation(_words('bridges', 'group'))})?"
+    f"(?:[，,]?(?:{alternation(_words('bridges', 'adverbs'))}))?"
+    f"(?:{alternation(_words('bridges', 'manners'))})?"
+)
+ADVERBIAL = (
+    f"(?:(?:{alternation(_words('bridges', 'setting_openers'))})[^。！？；“”]{{0,24}}?"
+    f"(?:{alternation(_words('bridges', 'setting_closers'))})?[，,]?(?:并)?)?"
+)
+VERB_ENDING = f"(?:{alternation(SPEECH_VERB_ENDINGS)})?"
+
+# -- narrative -----------------------------------------------------------------------------
+NARRATIVE_START = re.compile(f"^(?:{alternation(_words('narrative', 'openers'))})")
+TITLE_LEAD_IN = re.compile(f"^(?:{alternation(_words('narrative', 'title_lead_ins'))})")
+SPEECH_EVENTS = _words("narrative", "speech_events")
+NOTHING_REPORTED_WORDS = _words("narrative", "nothing_reported")
+SHARED_VIEWS = _words("narrative", "shared_views")
+
+# -- transcripts ---------------------------------------------------------------------------
+ASKERS = frozenset(_words("transcript", "askers"))
+
+# -- questions -----------------------------------------------------------------------------
+WHO_WORDS = _words("questions", "who")
+ASKS_FOR_WORDS = _words("questions", "asks_for_words")
+WHO = re.compile(alternation(WHO_WORDS))
+ASKS_FOR_WORDS_RE = re.compile(alternation(ASKS_FOR_WORDS))
