@@ -22,6 +22,11 @@ def _words(section: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _spaced(section: str, key: str) -> tuple[str, ...]:
+    """A list written as one string of words separated by white space."""
+    return tuple(_DATA[section][key].split())
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of `words`, longest first so that 副主席 wins over 主席."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -71,3 +76,26 @@ WHO_WORDS = _words("questions", "who")
 ASKS_FOR_WORDS = _words("questions", "asks_for_words")
 WHO = re.compile(alternation(WHO_WORDS))
 ASKS_FOR_WORDS_RE = re.compile(alternation(ASKS_FOR_WORDS))
+# Everything that makes a question about a named person a question about their words.
+ASKS_FOR_SPEECH_RE = re.compile(alternation(ASKS_FOR_WORDS + SPEECH_VERBS))
+WHO_IS_RE = re.compile(alternation(_words("questions", "who_is")))
+ASKS_FOR_POST_RE = re.compile(alternation(_words("questions", "asks_for_post")))
+ASKING_WORDS = frozenset(_words("questions", "asking"))
+ASKING_RE = re.compile(alternation(ASKING_WORDS))
+LIGHT_WORDS = frozenset(_words("questions", "light"))
+FOLLOW_UP_PRONOUNS = _words("questions", "follow_up_pronouns")
+FOLLOW_UP_PRONOUN_RE = re.compile(f"^(?:{alternation(FOLLOW_UP_PRONOUNS)})")
+FOLLOW_UP_MORE_RE = re.compile(alternation(_words("questions", "follow_up_more")))
+FOLLOW_UP_TAIL_RE = re.compile(f"(?:{alternation(_words('questions', 'follow_up_tails'))})$")
+TITLE_RE = re.compile(TITLE_ALT)
+TITLE_END_RE = re.compile(f"(?:{TITLE_ALT})$")
+ORGANISATION_SUFFIXES = _words("questions", "organisation_suffixes")
+ORGANISATION_RE = re.compile(
+    f"^[{CJK}]{{2,}}?(?:{alternation(ORGANISATION_SUFFIXES)})$")
+PLACE_SUFFIXES = _words("questions", "place_suffixes")
+PLACE_RE = re.compile(f"^([{CJK}]{{2,}})(?:{alternation(PLACE_SUFFIXES)})$")
+
+# -- search --------------------------------------------------------------------------------
+STOP_WORDS = frozenset(_spaced("search", "stop_words"))
+# Variant characters read as their standard simplified form, applied after OpenCC.
+VARIANTS = str.maketrans({pair[0]: pair[1] for pair in _words("variants", "pairs")})

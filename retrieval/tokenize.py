@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from functools import lru_cache
 
+from retrieval.lexicon import PLACE_RE, VARIANTS
 from retrieval.segmenter import Segmenter
 from retrieval.vocabulary import STOP_WORDS
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,})(?:省|市|县|区|镇|乡)$")
+_PLACE = PLACE_RE
 # An enumeration of words that share their last character: `学习型、创新型、…、和谐型`.
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?(.)[、，,和与及]){1,9}[\u4e00-\u9fff]{1,5}?\1")
 # How every match of `_ENUMERATION` ends: its last repetition's `(.)` and separator, the final
@@ -96,7 +97,12 @@ def abbreviations(text: str) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width), traditional to simplified, lower case."""
+    """NFKC (full-width to half-width), traditional to simplified, variant characters to their
+    standard form (the lexicon's `[variants]`), lower case.
+
+    Documents and questions both go through it, so a 繁體 question finds a 繁體 document, a
+    simplified question a 繁體 one, and the other way round.
+    """
     for wide, narrow in _FULL_WIDTH:
         if wide in text:
             text = text.replace(wide, narrow)
@@ -104,7 +110,7 @@ def normalize(text: str) -> str:
     converter = _converter()
     if converter is not None:
         text = converter.convert(text)  # type: ignore[attr-defined]
-    return text.lower()
+    return text.translate(VARIANTS).lower()
 
 
 def normalize_aligned(text: str) -> tuple[str, list[int]]:
@@ -124,7 +130,7 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
         converted = converter.convert(joined)  # type: ignore[attr-defined]
         if len(converted) == len(joined):  # t2s is character for character for nearly all text
             joined = converted
-    return joined.lower(), origin
+    return joined.translate(VARIANTS).lower(), origin
 
 
 class _Terms(dict):
