@@ -16,8 +16,8 @@ How a question is answered:
 
 from __future__ import annotations
 
+import functools
 import logging
-import math
 import re
 import time
 from collections.abc import Sequence
@@ -26,24 +26,28 @@ from dataclasses import dataclass, field, replace
 from config.settings import Settings
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
-from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
+from retrieval.directory import Directory
+from retrieval.lexicon import ASKING_WORDS
+from retrieval.models import Answer, Context, Document, Hit, Passage, Speaker, SpeakerStat
 from retrieval.questions import Intent, read_question
+from retrieval.ranking import MIN_COVERAGE, MIN_COVERAGE_REST, Judged, Query, judge, weigh
 from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
 from retrieval.store import IndexStore
 from retrieval.reading import read_corpus, spans_of
 from retrieval.records import index_text
 from retrieval.summary import Summary
 from retrieval.tokenize import Tokenizer, normalize
-from retrieval.vocabulary import corpus_terms
+from retrieval.vocabulary import corpus_terms, quoted_terms
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "没有找到相关内容。"
-MIN_COVERAGE = 0.47  # share of the question's content weight the best passage must hold
-MIN_COVERAGE_REST = 0.4  # the same for the hits after the first
+INVALID = "请输入一个关于文档内容的问题。"
+FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（不要用英文或拼音）。"
+UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
+NO_MORE = "这位发言人没有更多的发言了。"
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
-PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
 _SUMMARY_CODE = ("summary.py", "records.py", "reading.py")  # the code that decides a kept summary
 
 
@@ -149,17 +153,40 @@ class Answerer:
         return list(self._summary.examples)
 
     # -- answering -----------------------------------------------------------------------
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """Answer one question with at most `k` quoted passages."""
+    @functools.cached_property
+    def directory(self) -> Directory:
+        """The speakers by name, title and one-character typo, made at the first question."""
+        return Directory(self._summary.speakers, self._summary.stats)
+
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        """The corpus's own names, places and quoted terms, as questions are cut."""
+        return frozenset(self.tokenizer.user_words)
+
+    def ask(self, question: str, k: int | None = None, context: Context | None = None) -> Answer:
+        """Answer one question with at most `k` quoted passages.
+
+        `context` is the `Answer.context` of the conversation's last answer, for follow-ups
+        (`他还说了什么？`); the answer carries the context for the next question.
+        """
         k = max(1, min(k or self.top_k, 50))
-        intent = read_question(question, self._summary.speakers)
-        if intent.speaker is None and not self.tokenizer.tokens(intent.topic):
-            return Answer(question, "invalid", note=self._hint("请输入一个关于文档内容的问题。"))
-        if intent.kind == "speaker" and intent.speaker is not None:
+        intent = read_question(question, self.directory, context)
+        answer = self._answer(question, intent, k)
+        return replace(answer, context=_next_context(answer, intent, context))
+
+    def _answer(self, question: str, intent: Intent, k: int) -> Answer:
+        if intent.kind == "unresolved":
+            return Answer(question, "invalid", note=self._hint(UNRESOLVED))
+        if intent.kind == "who_is":
+            return self._who_is_answer(question, intent, k)
+        if intent.speaker is not None:
             return self._speaker_answer(question, intent, k)
+        if not self.tokenizer.tokens(intent.topic):
+            return Answer(question, "invalid", note=self._hint(INVALID))
         hits = self._search(intent, k)
         if not hits:
-            return Answer(question, "not_found", note=self._hint(NOT_FOUND))
+            lead = FOREIGN if intent.kind == "foreign" else NOT_FOUND
+            return Answer(question, "not_found", note=self._hint(lead))
         if intent.kind == "who":
             return Answer(question, "who", tuple(hits), speaker=speaker_at(hits[0]))
         return Answer(question, "passages", tuple(hits))
@@ -168,23 +195,13 @@ class Answerer:
         examples = "、".join(self.examples()[:3])
         return f"{lead}可以试试这样问：{examples}" if examples else lead
 
-    def _weights(self, tokens: list[str]) -> dict[str, float]:
-        """Each distinct query term's weight: its idf; a word the corpus never uses weighs most."""
-        size = len(self._summary.searchable)
-        df = {t: self.index.df(t) for t in set(tokens)}
-        return {t: math.log((size - n + 0.5) / (n + 0.5) + 1.0) for t, n in df.items()}
-
     def query_terms(self, text: str) -> list[str]:
         """The question's search terms, cut as passages are.
 
-        A word jieba guessed from character statistics (HMM) that the corpus never uses is
-        often a mis-cut across two known words (`快递员送餐员` as 快递/员送/餐员); such a
-        question is cut again by the dictionary alone, keeping the re-cut when it leaves fewer
-        unknown words.
+        A numeric abbreviation the passages hold (三型, 六型) inside a word jieba glued
+        together (`哪三型`) is searched for instead of that word.
         """
         tokens = self.tokenizer.tokens(text)
-        # A numeric abbreviation the passages hold (三型, 六型) inside a word jieba glued
-        # together (`哪三型`): search for the abbreviation instead.
         known = [a for a in _ABBREVIATION.findall(normalize(text)) if self.index.df(a)]
         if known:
             tokens = [t for t in tokens if self.index.df(t) or not any(a in t for a in known)]
@@ -198,23 +215,27 @@ class Answerer:
         return [
             a + b for a, b in zip(words, words[1:])
             if a not in stop and b not in stop and len(a + b) >= 3
+            and a not in ASKING_WORDS and b not in ASKING_WORDS
         ]
 
+    def _query(self, intent: Intent) -> Query:
+        return weigh(self.query_terms(intent.topic), self.index.df, len(self._summary.searchable),
+                     self._known, intent.kind in ("who", "speaker"), quoted_terms(intent.topic),
+                     self._phrases(intent.topic))
+
     def _search(self, intent: Intent, k: int, among: set[int] | None = None) -> list[Hit]:
-        tokens = self.query_terms(intent.topic)
-        if not tokens:
+        """The passages that answer `intent`'s content, best first; none when the corpus does
+        not hold it. `among`: only these passages (a speaker's own), none declined."""
+        query = self._query(intent)
+        if not query.terms or (among is None and query.unanswerable):
             return []
-        weights = self._weights(tokens)
-        total = sum(weights.values())
-        phrases = self._phrases(intent.topic)
         pool = len(self._summary.searchable) if among is not None else max(k * 6, 30)
-        scored: list[tuple[float, int, float, tuple[str, ...]]] = []
-        results = self.index.search(tokens, pool)
+        results = self.index.search(list(query.terms), pool)
         if not results:
             # BM25's idf is zero or below for a term in half the passages or more, so on a
             # corpus of a few passages nothing scores; rank those by the question's weight.
             holding: dict[int, float] = {}
-            for term, weight in weights.items():
+            for term, weight in query.weights.items():
                 for position in self.index.postings(term):
                     holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())
@@ -223,57 +244,124 @@ class Answerer:
             # passage is read and normalised, and a speaker may hold a tenth of the corpus.
             results = [(p, s) for p, s in results
                        if self._summary.searchable[p] in among][: max(k * 6, 30)]
+        people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
         # Terms and normalised text only for the pooled passages, not kept for the corpus.
-        present = self.index.present(list(weights), [position for position, _ in results])
+        present = self.index.present(list(query.terms), [position for position, _ in results])
+        scored: list[tuple[Judged, int]] = []
         for (position, score), terms in zip(results, present):
-            text = normalize(index_text(self.passages[self._summary.searchable[position]]))
-            matched = tuple(t for t in weights if t in terms or t in text)
-            coverage = sum(weights[t] for t in matched) / total
-            together = sum(1 for phrase in phrases if phrase in text)
-            score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
-            scored.append((score, position, coverage, matched))
-        scored.sort(key=lambda row: -row[0])
-        if among is None and (not scored or max(row[2] for row in scored) < MIN_COVERAGE):
+            passage = self.passages[self._summary.searchable[position]]
+            if passage.id in intent.exclude:
+                continue
+            speaks = bool(people) and any(
+                name in people for s in passage.speakers for name in _names(s))
+            judged = judge(query, score, normalize(index_text(passage)),
+                           normalize(passage.document_title), terms, speaks=speaks,
+                           opening=passage.paragraph <= 1, about_person=bool(people))
+            scored.append((judged, position))
+        scored.sort(key=lambda row: -row[0].score)
+        if among is None and not any(_answers(j, MIN_COVERAGE) for j, _ in scored):
             return []
         hits: list[Hit] = []
         kept: list[set[str]] = []
-        for score, position, coverage, matched in scored:
-            if among is None and coverage < (MIN_COVERAGE if not hits else MIN_COVERAGE_REST):
+        for judged, position in scored:
+            if among is None and not _answers(judged, MIN_COVERAGE if not hits
+                                              else MIN_COVERAGE_REST):
                 continue
             passage = self.passages[self._summary.searchable[position]]
             grams = shingles(passage.text)
             if any(_contained(grams, other) for other in kept):
                 continue
             kept.append(grams)
-            snippet = best_sentences(passage.text, matched, weights)
-            hits.append(Hit(passage, score, len(hits) + 1, snippet, matched))
+            snippet = best_sentences(passage.text, judged.matched, query.weights)
+            hits.append(Hit(passage, judged.score, len(hits) + 1, snippet, judged.matched))
             if len(hits) >= k:
                 break
         return hits
 
     def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
+        """One person's words: on the question's content among their own passages, else their
+        most substantial passages; content their passages do not hold is searched for in the
+        whole corpus (attribution may have missed their words), preferring theirs."""
         speaker = intent.speaker
         assert speaker is not None
         own = set(self._summary.spoken.get(speaker.name, ()))
-        hits = self._search(intent, k, among=own) if self.tokenizer.tokens(intent.topic) else []
+        query = self._query(intent)
+        hits = self._search(intent, k, among=own) if query.terms and own else []
+        if query.terms and not any(hit.terms for hit in hits):
+            hits = self._search(replace(intent, kind="plain", people=(speaker,)), k) or hits
+            if hits and not any(speaker in hit.passage.speakers for hit in hits):
+                return Answer(question, "passages", tuple(hits), note=_guess_note(intent))
         if not hits:
-            ordered = self._summary.ranked.get(speaker.name, [])
-            hits = []
-            kept: list[set[str]] = []
-            for i in ordered:
-                grams = shingles(self.passages[i].text)
-                if any(_contained(grams, other) for other in kept):
-                    continue
-                kept.append(grams)
-                passage = self.passages[i]
-                snippet = best_sentences(passage.text, (), {})
-                hits.append(Hit(passage, 0.0, len(hits) + 1, snippet))
-                if len(hits) >= k:
-                    break
+            hits = self._own_passages(speaker, k, intent.exclude)
         if not hits:
-            return Answer(question, "not_found", speaker=speaker, note=self._hint(NOT_FOUND))
+            note = self._hint(NOT_FOUND) if not intent.exclude else self._hint(NO_MORE)
+            return Answer(question, "not_found", speaker=speaker, note=note)
         hits = [replace(hit, snippet=own_words(hit, speaker.name)) for hit in hits]
-        return Answer(question, "speaker", tuple(hits), speaker=speaker)
+        return Answer(question, "speaker", tuple(hits), speaker=speaker,
+                      note=_guess_note(intent))
+
+    def _own_passages(self, speaker: Speaker, k: int, exclude: frozenset[str]) -> list[Hit]:
+        """A speaker's passages with the most of their words first, duplicates left out."""
+        hits: list[Hit] = []
+        kept: list[set[str]] = []
+        for i in self._summary.ranked.get(speaker.name, []):
+            passage = self.passages[i]
+            if passage.id in exclude:
+                continue
+            grams = shingles(passage.text)
+            if any(_contained(grams, other) for other in kept):
+                continue
+            kept.append(grams)
+            hits.append(Hit(passage, 0.0, len(hits) + 1, best_sentences(passage.text, (), {})))
+            if len(hits) >= k:
+                break
+        return hits
+
+    def _who_is_answer(self, question: str, intent: Intent, k: int) -> Answer:
+        """Who holds a post (`省总工会主席是谁？`) or what someone is (`郑荣胜是谁？`), from the
+        speakers' titles, quoting where they are named with it."""
+        speaker = intent.speaker
+        if speaker is None:
+            lead = f"文档中没有找到担任“{intent.role}”的发言人。" if intent.role else NOT_FOUND
+            return Answer(question, "not_found", note=self._hint(lead))
+        own = set(self._summary.spoken.get(speaker.name, ()))
+        titled = replace(intent, kind="plain", topic=f"{speaker.name} {speaker.title}",
+                         speaker=None, people=(speaker,))
+        hits = self._search(titled, k, among=own) if own else []
+        hits = hits or self._own_passages(speaker, k, frozenset())
+        return Answer(question, "who", tuple(hits), speaker=speaker, note=_guess_note(intent))
+
+
+def _answers(judged: Judged, threshold: float) -> bool:
+    return judged.coverage >= threshold and judged.entities
+
+
+def _names(speaker: Speaker) -> set[str]:
+    return {speaker.name, *(member.name for member in speaker.members)}
+
+
+def _guess_note(intent: Intent) -> str:
+    """您是不是要找… when the person was found otherwise than by their exact name."""
+    if not intent.guess or intent.speaker is None:
+        return ""
+    others = [s.label() for s in intent.guess if s != intent.speaker]
+    note = f"您是不是要找：{intent.speaker.label()}？"
+    return note + (f"（也可能是：{'、'.join(others)}）" if others else "")
+
+
+def _next_context(answer: Answer, intent: Intent, before: Context | None) -> Context:
+    """What the next question may follow on from: the person this answer was about (or whose
+    words it quotes first) and the passages it gave about them."""
+    if not answer.hits:
+        return before or Context()
+    speaker = answer.speaker or speaker_at(answer.hits[0])
+    topic = "" if intent.kind in ("who_is", "who") else intent.topic
+    if speaker is not None and intent.speaker is not None:
+        topic = intent.topic
+    shown = tuple(hit.passage.id for hit in answer.hits)
+    if before is not None and before.speaker == speaker and intent.exclude:
+        shown = tuple(dict.fromkeys((*before.shown, *shown)))
+    return Context(speaker, topic, shown)
 
 
 def _contained(grams: set[str], other: set[str]) -> bool:

@@ -183,14 +183,34 @@ AnswerKind = Literal["passages", "who", "speaker", "not_found", "invalid"]
 
 
 @dataclass(frozen=True)
+class Context:
+    """What a conversation remembers for its next question: whom the last answer was about,
+    what it searched for and which passages it gave.
+
+    The core knows no chats: `Answer.context` is handed back with every answer, and an adapter
+    keeps it per console session or per Telegram chat and passes it to the next `ask`, so that
+    `他还说了什么？` or `她呢？` follows on.
+    """
+
+    speaker: Speaker | None = None
+    topic: str = ""  # the content of the last question, for `郑荣胜呢？`
+    shown: tuple[str, ...] = ()  # ids of the passages given about `speaker`, for `还说了什么`
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What the core says to a question; adapters only render it."""
+    """What the core says to a question; adapters only render it.
+
+    `note` is a line for the person: why nothing was found, or, with hits, a guess about whom
+    they meant (您是不是要找…); `context` is what the next question may follow on from.
+    """
 
     question: str
     kind: AnswerKind
     hits: tuple[Hit, ...] = ()
     speaker: Speaker | None = None
     note: str = ""
+    context: Context | None = None
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -200,6 +220,8 @@ class Answer:
         }
         if self.speaker is not None:
             data["speaker"] = self.speaker.to_json()
+        if self.note:
+            data["note"] = self.note
         return data
 
 

@@ -1,19 +1,45 @@
-"""Reading a question: cleaning what people type, and telling what kind of answer it wants.
+"""Reading a question: cleaning what people type, and what it asks about and how.
 
-Three kinds: `who` (谁提出了…, …是谁说的, 谁认为…) wants the speaker first; `speaker`
-(郑荣胜说了什么, 吕文明有哪些观点, 沈利农怎么看…) wants one person's words only, the person
-being one of the index's own speakers; `plain` wants the passages that hold the content.
+A question is read into an `Intent`: how it is asked (its `kind`), whom it is about, and the
+text whose content is searched for. The kinds:
+
+- `who`: who said something (谁提出了…, …是谁说的): the speaker comes first;
+- `who_is`: who holds a post (省总工会主席是谁？) or what someone is (郑荣胜是谁？), answered
+  from the speakers' titles;
+- `speaker`: what one person said, in any speech verb of the lexicon (郑荣胜说了什么,
+  郑荣胜透露了什么, 郑荣胜如何反驳, 郑荣胜对…有什么看法), the person named exactly, by a typo, by
+  post or by surname and title;
+- `plain`: the passages that hold the content (a person it names is remembered in `people`);
+- `foreign`: no Chinese at all (English, pinyin);
+- `unresolved`: 他/她 with no earlier answer to point back to.
+
+Follow-ups are read against the `Context` of the last answer: `他还说了什么` is a speaker
+question about the last speaker without the passages already given, `她呢` the same, and
+`郑荣胜呢` the last question asked about 郑荣胜.
+
+Every word list comes from the lexicon (`[questions]`, `[speech] verbs`, `[people]`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from retrieval.lexicon import ASKS_FOR_WORDS_RE, WHO
-from retrieval.models import Speaker
+from retrieval.directory import Directory, Found
+from retrieval.lexicon import (
+    ASKING_RE,
+    ASKS_FOR_POST_RE,
+    ASKS_FOR_SPEECH_RE,
+    FOLLOW_UP_MORE_RE,
+    FOLLOW_UP_PRONOUN_RE,
+    FOLLOW_UP_TAIL_RE,
+    TITLE_END_RE,
+    TITLE_RE,
+    WHO,
+    WHO_IS_RE,
+)
+from retrieval.models import Context, Speaker
 from retrieval.tokenize import normalize
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is ignored
@@ -22,22 +48,38 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _MARKDOWN = re.compile(r"[*_`#>\[\]|~]|\]\([^)]{0,200}\)")
 _URL = re.compile(r"https?://\S+")
-_WHO = WHO
-# Cues that a question asks for a person's words, not about the person.
-_SPEECH = ASKS_FOR_WORDS_RE
-
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[a-zA-Z]")
+_NOT_WORD = re.compile(r"[\W_]+")
 # The asking part of a who question, with its cue: 谁说, 是谁提出的, 哪位…讲过.
-_WHO_ASKING = re.compile(rf"是?(?:{_WHO.pattern})(?:{_SPEECH.pattern})?[了过的到]?")
+_WHO_ASKING = re.compile(rf"是?(?:{WHO.pattern})(?:{ASKS_FOR_SPEECH_RE.pattern})?[了过的到]?")
+# Where the subject of `X对…怎么看`, `X在会上说了什么`, `X就…表态` ends: these start what X
+# spoke about or where. A subject is at most a title and a name: 40 characters.
+_SUBJECT_END = re.compile(r"对|就|在|关于|针对|围绕|向|给|跟|同|谈及|有关")
+_OPENING = re.compile(rf"^(?:{ASKING_RE.pattern}|那么|那|另外|还有)+")
+_CLOSING = re.compile(rf"(?:{ASKING_RE.pattern}|是|都|又|也|还|曾|曾经|分别)+$")
+_POSSESSIVE = re.compile(r"的$")
+
+Kind = Literal["who", "who_is", "speaker", "plain", "foreign", "unresolved"]
 
 
 @dataclass(frozen=True)
 class Intent:
-    """What a question asks: its kind, the speaker it names, and the words to search for."""
+    """What a question asks: its kind, the person it is about, and the words to search for.
 
-    kind: Literal["who", "speaker", "plain"]
+    `guess` holds the people a person reference may mean when it is not an exact name (the
+    first is `speaker`); `people` the known speakers a plain question names; `exclude` the
+    passages a follow-up asking for more must not give again.
+    """
+
+    kind: Kind
     text: str  # the cleaned question
-    topic: str  # what to search for (for a speaker question: without the name and the cue)
+    topic: str  # what to search for: without the person, the cue and the asking words
     speaker: Speaker | None = None
+    guess: tuple[Speaker, ...] = ()
+    role: str = ""  # the post a who_is question asks about
+    people: tuple[Speaker, ...] = ()
+    exclude: frozenset[str] = field(default_factory=frozenset)
 
 
 def clean_question(text: str) -> str:
@@ -49,26 +91,142 @@ def clean_question(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def read_question(question: str, speakers: Mapping[str, Speaker]) -> Intent:
-    """The intent of `question`; `speakers` maps normalised names to the index's speakers."""
+def _letters(text: str) -> str:
+    return _NOT_WORD.sub("", text)
+
+
+def read_question(question: str, directory: Directory, context: Context | None = None) -> Intent:
+    """The intent of `question`, its people looked up in `directory`, read after `context`."""
     text = clean_question(question)
     normal = normalize(text)
-    if _WHO.search(normal):
+    if not _HAN.search(normal):
+        return Intent("foreign" if _LATIN.search(normal) else "plain", text, text)
+    follow = _follow_up(text, normal, directory, context)
+    if follow is not None:
+        return follow
+    if WHO.search(normal):
+        who_is = _who_is(text, normal, directory)
+        if who_is is not None:
+            return who_is
+        if ASKS_FOR_SPEECH_RE.search(normal) is None:
+            # 会议由谁主持？ 偶像是谁？ Asks who did or is something, not whose words: the
+            # passage that says it, not a speaker, answers.
+            return Intent("plain", text, WHO.sub(" ", normal))
         # Cut the content apart from the asking: 谁说书要… would otherwise cut as 说书 + 要….
-        return Intent("who", text, _WHO_ASKING.sub(" ", text))
-    name = _named_speaker(normal, speakers)
-    if name is None:
-        return Intent("plain", text, text)
-    rest = normal.replace(name, " ")
-    asks_for_words = _SPEECH.search(rest) is not None
-    content = re.sub(r"[\W_]+", "", _SPEECH.sub("", rest))
-    if not asks_for_words and content:
-        return Intent("plain", text, text)  # the name is part of the content (`郑荣胜的职务`)
-    topic = _SPEECH.sub(" ", rest)
-    return Intent("speaker", text, topic, speakers[name])
+        return Intent("who", text, _WHO_ASKING.sub(" ", normal))
+    names = directory.named(normal)
+    if names:
+        return _about(text, normal, names[0], directory.people[names[0]].speaker, (), directory)
+    found = _reference(normal, directory)
+    if found is not None:
+        reference, match = found
+        return _about(text, normal, reference, match.speaker, match.people, directory)
+    return Intent("plain", text, text)
 
 
-def _named_speaker(normal: str, speakers: Mapping[str, Speaker]) -> str | None:
-    """The longest known speaker name in the (normalised) question."""
-    found = [name for name in speakers if len(name) >= 2 and name in normal]
-    return max(found, key=len) if found else None
+def _about(text: str, normal: str, reference: str, speaker: Speaker,
+           guess: tuple[Speaker, ...], directory: Directory) -> Intent:
+    """A question naming `speaker` (written `reference` in it): their words, what they are, or
+    content in which they are named."""
+    rest = normal.replace(reference, " ", 1)
+    if ASKS_FOR_POST_RE.search(rest) and not _letters(ASKING_RE.sub("", ASKS_FOR_POST_RE.sub("", rest))):
+        return Intent("who_is", text, reference, speaker, guess)
+    cue = ASKS_FOR_SPEECH_RE.search(rest)
+    content = _letters(ASKING_RE.sub("", ASKS_FOR_SPEECH_RE.sub("", rest)))
+    if cue is None and content:
+        # The name is part of the content (`郑荣胜的职务`, `高凡乔为什么选择学哲学`): search it all,
+        # preferring the passages where that person speaks.
+        return Intent("plain", text, text, people=(speaker,) + tuple(
+            directory.people[n].speaker for n in directory.named(rest)))
+    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest), speaker, guess)
+
+
+def _subject(normal: str) -> str | None:
+    """The words before a question's speech cue (`宁波市总工会主席` of `宁波市总工会主席说了什么`),
+    without its opening (请问) and what follows an 对/就/在."""
+    cue = ASKS_FOR_SPEECH_RE.search(normal)
+    if cue is None:
+        return None
+    subject = _OPENING.sub("", normal[:cue.start()])
+    end = _SUBJECT_END.search(subject, 2)
+    subject = _CLOSING.sub("", _letters(subject[:end.start()] if end else subject))
+    return _POSSESSIVE.sub("", subject) if 2 <= len(subject) <= 40 else None
+
+
+def _reference(normal: str, directory: Directory) -> tuple[str, Found] | None:
+    """A person a question about someone's words names otherwise than by exact name: by post
+    (宁波市总工会主席, 郑主席), by a typo (郑荣盛) or by given name; with what stands for them."""
+    subject = _subject(normal)
+    if subject is None:
+        return None
+    if TITLE_END_RE.search(subject):
+        found = directory.role(subject)
+        if found is not None:
+            return subject, found
+    # A name after the title (`杭州市总工会主席郑荣盛`), or before one (`郑荣盛主席`).
+    name = TITLE_END_RE.sub("", subject)
+    titles = list(TITLE_RE.finditer(name))
+    if titles:
+        name = name[titles[-1].end():]
+    if not 2 <= len(name) <= 4:
+        return None
+    found = directory.typo(name) or directory.given(name)
+    return (name, found) if found is not None else None
+
+
+def _who_is(text: str, normal: str, directory: Directory) -> Intent | None:
+    """`省总工会主席是谁？`, `谁是宁波市总工会主席`: a post asked for, not words."""
+    if not WHO_IS_RE.search(normal):
+        return None
+    phrase = _letters(ASKING_RE.sub("", WHO.sub("", WHO_IS_RE.sub(" ", normal))))
+    phrase = _POSSESSIVE.sub("", phrase.replace("的", ""))
+    names = directory.named(phrase)
+    if names and _letters(phrase.replace(names[0], "")) == "":
+        return Intent("who_is", text, names[0], directory.people[names[0]].speaker)
+    if not phrase or not TITLE_END_RE.search(phrase):
+        return None
+    found = directory.role(phrase)
+    if found is None:
+        return Intent("who_is", text, phrase, role=phrase)  # no such post among the speakers
+    return Intent("who_is", text, phrase, found.speaker, found.people if found.guess else (),
+                  role=phrase)
+
+
+def _follow_up(text: str, normal: str, directory: Directory,
+               context: Context | None) -> Intent | None:
+    """`他还说了什么`, `她呢`, `这位主席怎么看…`, `郑荣胜呢`: a question read after the last one."""
+    opened = _OPENING.sub("", normal)
+    pronoun = FOLLOW_UP_PRONOUN_RE.match(opened)
+    if pronoun is not None:
+        if context is None or context.speaker is None:
+            return Intent("unresolved", text, text)
+        rest = opened[pronoun.end():]
+        title = TITLE_RE.match(rest)  # 这位主席还说了什么
+        if title is not None:
+            rest = rest[title.end():]
+        speaker = context.speaker
+        more = FOLLOW_UP_MORE_RE.search(rest) is not None or FOLLOW_UP_TAIL_RE.fullmatch(
+            _letters(rest)) is not None or not _letters(rest)
+        intent = _about(text, speaker.name + rest, speaker.name, speaker, (), directory)
+        if intent.kind == "plain" and not more:
+            return intent
+        if intent.kind == "who_is":
+            return intent
+        topic = "" if FOLLOW_UP_TAIL_RE.fullmatch(_letters(rest)) else \
+            FOLLOW_UP_MORE_RE.sub(" ", intent.topic)
+        return Intent("speaker", text, topic, speaker,
+                      exclude=frozenset(context.shown) if more else frozenset())
+    tail = FOLLOW_UP_TAIL_RE.search(_letters(opened))
+    if tail is None:
+        return None
+    subject = _letters(opened)[:tail.start()]
+    names = directory.named(subject)
+    if names and names[0] == subject:
+        found: Found | None = Found((directory.people[subject].speaker,), False, "name")
+    else:
+        found = directory.role(subject) if TITLE_END_RE.search(subject) else None
+        found = found or directory.typo(subject) or directory.given(subject)
+    if found is None:
+        return None
+    return Intent("speaker", text, context.topic if context else "", found.speaker,
+                  found.people if found.guess else ())
