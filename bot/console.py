@@ -11,7 +11,7 @@ from typing import TextIO
 from bot.render import render_answer
 from retrieval.answer import Answerer
 from retrieval.errors import ChuchuError
-from retrieval.models import Answer
+from retrieval.models import Answer, Context
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def run_console(answerer: Answerer, stdin: TextIO, stdout: TextIO, k: int | None
     """Answer questions read from `stdin` until it ends or the user quits; returns 0."""
     stdout.write(greeting(answerer) + "\n")
     last: Answer | None = None
+    context: Context | None = None  # what `他还说了什么？` follows on from, this session only
     while True:
         stdout.write(PROMPT)
         stdout.flush()
@@ -72,7 +73,8 @@ def run_console(answerer: Answerer, stdin: TextIO, stdout: TextIO, k: int | None
                 stdout.write(render_answer(last, full=True) + "\n")
             continue
         try:
-            last = answerer.ask(text, k)
+            last = answerer.ask(text, k, context=context)
+            context = last.context
         except ChuchuError as error:
             stdout.write(f"出错了：{error}\n")
             continue

@@ -102,7 +102,7 @@ def render_answer(answer: Answer, full: bool = False) -> str:
     """The whole answer as text: a lead line where useful, then each quoted hit."""
     if answer.kind in ("not_found", "invalid") or not answer.hits:
         return (answer.note or "没有找到相关内容。") + "输入“发言人”可查看发言人列表。"
-    lines = []
+    lines = [answer.note] if answer.note else []  # 您是不是要找… when the person was a guess
     if answer.kind == "who":
         lead = answer.speaker.label() if answer.speaker else "发言人不详（原文未写明是谁说的）"
         lines.append(f"答：{lead}")

@@ -69,6 +69,7 @@ COMMANDS = [
 ]
 ADMIN_COMMANDS = [*COMMANDS, BotCommand("reload", "重新读取文档目录（管理员）")]
 INLINE_RESULTS = 5
+CONVERSATION = "conversation"  # chat_data key of the context the next question follows on from
 
 
 def page_keyboard(key: str, page: int, count: int) -> InlineKeyboardMarkup | None:
@@ -238,9 +239,13 @@ class TelegramBot:
             return
         # Concurrently with the search: the indicator must never delay the answer.
         context.application.create_task(self._typing(context, message.chat_id))
+        # Each chat follows on from its own last answer (`他还说了什么？`): PTB's chat_data.
+        chat = context.chat_data if context.chat_data is not None else {}
         answer = await asyncio.to_thread(
-            self.holder.current.ask, question, self.settings.top_k * self.tuning.pages
+            self.holder.current.ask, question, self.settings.top_k * self.tuning.pages,
+            chat.get(CONVERSATION),
         )
+        chat[CONVERSATION] = answer.context
         pages = render.answer_pages(answer, self.settings.top_k)
         markup = None
         if len(pages) > 1:

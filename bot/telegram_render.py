@@ -13,6 +13,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from bot.render import ELLIPSIS, mark, source_line
 from retrieval.models import Answer, Document, Hit, Passage, Speaker, SpeakerStat
@@ -115,7 +116,10 @@ def hit_block(hit: Hit) -> str:
 
 
 def answer_lead(answer: Answer) -> str:
-    """The line before the hits: who said it for "who", whose words for "speaker"."""
+    """The line before the hits: who said it for "who", whose words for "speaker"; a guess at
+    whom the question meant (您是不是要找…) before it."""
+    if answer.note:
+        return f"{esc(answer.note)}\n{answer_lead(replace(answer, note=''))}"
     if answer.kind == "who":
         speaker = answer.speaker or _only_quoted_speaker(answer)
         if speaker is None:
