@@ -16,6 +16,7 @@ How a question is answered:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -26,11 +27,20 @@ from dataclasses import dataclass, field, replace
 from config.settings import Settings
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
-from retrieval.directory import Directory
+from retrieval.directory import Directory, holds_post
 from retrieval.lexicon import ASKING_WORDS
 from retrieval.models import Answer, Context, Document, Hit, Passage, Speaker, SpeakerStat
 from retrieval.questions import Intent, read_question
-from retrieval.ranking import MIN_COVERAGE, MIN_COVERAGE_REST, Judged, Query, judge, weigh
+from retrieval.ranking import (
+    COMMON,
+    MIN_COVERAGE,
+    MIN_COVERAGE_REST,
+    NEAR,
+    Judged,
+    Query,
+    judge,
+    weigh,
+)
 from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
 from retrieval.store import IndexStore
 from retrieval.reading import read_corpus, spans_of
@@ -45,7 +55,7 @@ NOT_FOUND = "没有找到相关内容。"
 INVALID = "请输入一个关于文档内容的问题。"
 FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（不要用英文或拼音）。"
 UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
-NO_MORE = "这位发言人没有更多的发言了。"
+NO_MORE = "{name}没有更多的发言了。"
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 _SUMMARY_CODE = ("summary.py", "records.py", "reading.py")  # the code that decides a kept summary
@@ -198,10 +208,27 @@ class Answerer:
     def query_terms(self, text: str) -> list[str]:
         """The question's search terms, cut as passages are.
 
-        A numeric abbreviation the passages hold (三型, 六型) inside a word jieba glued
-        together (`哪三型`) is searched for instead of that word.
+        A word jieba guessed from character statistics (HMM) that the corpus never uses is
+        often a mis-cut across two words (`村有`, `郑对`, `坐梅溪`): it is cut again by the
+        dictionary alone and replaced by the pieces the corpus knows, or dropped when it is only
+        function words (`时说`). A numeric abbreviation the passages hold (三型, 六型) inside a
+        word jieba glued together (`哪三型`) is searched for instead of that word.
         """
-        tokens = self.tokenizer.tokens(text)
+        tokens: list[str] = []
+        for token in self.tokenizer.tokens(text):
+            if len(token) < 2 or self.index.df(token):
+                tokens.append(token)
+                continue
+            if all(char in self.tokenizer.stop_words for char in token):
+                continue  # 时说, 了吗: function words run together
+            words = [w for w in self.tokenizer.cut(token, hmm=False) if w.strip()]
+            if len(words) <= 1:
+                tokens.append(token)  # a word of its own that the corpus does not use
+                continue
+            for word in words:
+                for piece in self.tokenizer.terms_of(word):
+                    if piece not in tokens and (self.index.df(piece) or len(piece) > 1):
+                        tokens.append(piece)
         known = [a for a in _ABBREVIATION.findall(normalize(text)) if self.index.df(a)]
         if known:
             tokens = [t for t in tokens if self.index.df(t) or not any(a in t for a in known)]
@@ -221,13 +248,17 @@ class Answerer:
     def _query(self, intent: Intent) -> Query:
         return weigh(self.query_terms(intent.topic), self.index.df, len(self._summary.searchable),
                      self._known, intent.kind in ("who", "speaker"), quoted_terms(intent.topic),
-                     self._phrases(intent.topic))
+                     self._phrases(intent.topic), self.tokenizer.tag)
 
-    def _search(self, intent: Intent, k: int, among: set[int] | None = None) -> list[Hit]:
+    def _search(self, intent: Intent, k: int, among: set[int] | None = None,
+                declines: bool | None = None) -> list[Hit]:
         """The passages that answer `intent`'s content, best first; none when the corpus does
-        not hold it. `among`: only these passages (a speaker's own), none declined."""
+        not hold it. `among`: only these passages (a speaker's own); `declines`: whether a
+        passage that holds too little of the content is left out (by default, only without
+        `among`)."""
+        declines = among is None if declines is None else declines
         query = self._query(intent)
-        if not query.terms or (among is None and query.unanswerable):
+        if not query.terms or (declines and query.unanswerable):
             return []
         pool = len(self._summary.searchable) if among is not None else max(k * 6, 30)
         results = self.index.search(list(query.terms), pool)
@@ -256,16 +287,23 @@ class Answerer:
                 name in people for s in passage.speakers for name in _names(s))
             judged = judge(query, score, normalize(index_text(passage)),
                            normalize(passage.document_title), terms, speaks=speaks,
-                           opening=passage.paragraph <= 1, about_person=bool(people))
+                           opening=passage.paragraph <= 1, about_person=bool(people),
+                           wants=intent.wants)
             scored.append((judged, position))
         scored.sort(key=lambda row: -row[0].score)
-        if among is None and not any(_answers(j, MIN_COVERAGE) for j, _ in scored):
+        postings: dict[str, list[int]] = {}
+
+        def answers(judged: Judged, position: int, threshold: float) -> bool:
+            return judged.coverage >= threshold and all(
+                self._named_near(term, position, postings) for term in judged.lacking)
+
+        if declines and not any(answers(j, p, MIN_COVERAGE) for j, p in scored):
             return []
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for judged, position in scored:
-            if among is None and not _answers(judged, MIN_COVERAGE if not hits
-                                              else MIN_COVERAGE_REST):
+            if declines and not answers(judged, position, MIN_COVERAGE if not hits
+                                        else MIN_COVERAGE_REST):
                 continue
             passage = self.passages[self._summary.searchable[position]]
             grams = shingles(passage.text)
@@ -278,6 +316,22 @@ class Answerer:
                 break
         return hits
 
+    def _named_near(self, term: str, position: int, postings: dict[str, list[int]]) -> bool:
+        """Whether the document of the passage at (searchable) `position` names `term` within a
+        few paragraphs of it: a lead or a label line names whom the next paragraphs are about.
+        A term in very many passages is not looked for: it decides nothing."""
+        if term not in postings:
+            postings[term] = [] if self.index.df(term) > COMMON else self.index.postings(term)
+        found = postings[term]
+        if not found:
+            return self.index.df(term) > COMMON
+        searchable = self._summary.searchable
+        document = self.passages[searchable[position]].document_id
+        at = bisect.bisect_left(found, position)
+        return any(abs(other - position) <= NEAR
+                   and self.passages[searchable[other]].document_id == document
+                   for other in found[max(0, at - 2):at + 2])
+
     def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
         """One person's words: on the question's content among their own passages, else their
         most substantial passages; content their passages do not hold is searched for in the
@@ -286,15 +340,21 @@ class Answerer:
         assert speaker is not None
         own = set(self._summary.spoken.get(speaker.name, ()))
         query = self._query(intent)
-        hits = self._search(intent, k, among=own) if query.terms and own else []
-        if query.terms and not any(hit.terms for hit in hits):
-            hits = self._search(replace(intent, kind="plain", people=(speaker,)), k) or hits
-            if hits and not any(speaker in hit.passage.speakers for hit in hits):
-                return Answer(question, "passages", tuple(hits), note=_guess_note(intent))
+        placed = replace(intent, topic=f"{intent.topic} {intent.setting}")
+        hits = self._search(placed, k, among=own) if own else []
+        if query.terms and not any(set(hit.terms) & set(query.terms) for hit in hits):
+            # Paragraphs that name them: attribution may have missed their words there.
+            searchable = self._summary.searchable
+            naming = {searchable[p] for p in self.index.postings(normalize(speaker.name))}
+            named = self._search(replace(intent, kind="plain", people=(speaker,)), k,
+                                 among=naming, declines=True) if naming else []
+            if named and not any(speaker in hit.passage.speakers for hit in named):
+                return Answer(question, "passages", tuple(named), note=_guess_note(intent))
+            hits = named or hits
         if not hits:
             hits = self._own_passages(speaker, k, intent.exclude)
         if not hits:
-            note = self._hint(NOT_FOUND) if not intent.exclude else self._hint(NO_MORE)
+            note = self._hint(NO_MORE.format(name=speaker.name) if intent.exclude else NOT_FOUND)
             return Answer(question, "not_found", speaker=speaker, note=note)
         hits = [replace(hit, snippet=own_words(hit, speaker.name)) for hit in hits]
         return Answer(question, "speaker", tuple(hits), speaker=speaker,
@@ -322,18 +382,31 @@ class Answerer:
         speakers' titles, quoting where they are named with it."""
         speaker = intent.speaker
         if speaker is None:
-            lead = f"文档中没有找到担任“{intent.role}”的发言人。" if intent.role else NOT_FOUND
+            # No speaker holds it: a paragraph may still name whoever does (`院长张三主持`), or
+            # the one after the paragraph that names the organisation.
+            hits: list[Hit] = []
+            for hit in self._search(replace(intent, kind="plain"), k * 2):
+                holder = next((p for p in self.neighbours(hit.passage.id, before=0, after=2)
+                               if holds_post(normalize(p.text), intent.role)), None)
+                if holder is not None and all(h.passage.id != holder.id for h in hits):
+                    snippet = best_sentences(holder.text, hit.terms, {})
+                    hits.append(Hit(holder, hit.score, len(hits) + 1, snippet, hit.terms))
+            if hits:
+                return Answer(question, "passages", tuple(hits[:k]))
+            lead = f"文档中没有找到担任“{intent.role}”的人。" if intent.role else NOT_FOUND
             return Answer(question, "not_found", note=self._hint(lead))
-        own = set(self._summary.spoken.get(speaker.name, ()))
-        titled = replace(intent, kind="plain", topic=f"{speaker.name} {speaker.title}",
-                         speaker=None, people=(speaker,))
-        hits = self._search(titled, k, among=own) if own else []
+        # The paragraphs that name them, those that also name the post first (`市政协主席隗正平
+        # 出席会议` need not be their own words).
+        searchable = self._summary.searchable
+        naming = {searchable[p] for p in self.index.postings(normalize(speaker.name))}
+        post = intent.role or speaker.title
+        titled = replace(intent, kind="plain", topic=f"{speaker.name} {post}", speaker=None,
+                         people=(speaker,))
+        found = self._search(titled, k * 2, among=naming, declines=False) if naming else []
+        found.sort(key=lambda hit: not holds_post(normalize(hit.passage.text), post))
+        hits = [replace(hit, rank=i) for i, hit in enumerate(found[:k], 1)]
         hits = hits or self._own_passages(speaker, k, frozenset())
         return Answer(question, "who", tuple(hits), speaker=speaker, note=_guess_note(intent))
-
-
-def _answers(judged: Judged, threshold: float) -> bool:
-    return judged.coverage >= threshold and judged.entities
 
 
 def _names(speaker: Speaker) -> set[str]:

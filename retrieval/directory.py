@@ -25,6 +25,7 @@ _POST_BREAK = re.compile(r"[、，,；;／/\s]+|兼任?")
 # is the one the title starts with (`杭州市人大常委会副主任、市总工会主席`).
 _BARE_LEVEL = re.compile(r"^[省市县区]")
 _LEADING_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:省|市|县|区)")
+SURE = 0.9  # a post that fits at least this well is not a guess
 MIN_TYPO_NAME = 3  # a two-character name with one character wrong is half a guess: not tried
 ALTERNATIVES = 3  # other people named when a reference fits several
 
@@ -64,21 +65,23 @@ def posts_of(title: str) -> tuple[Post, ...]:
     """The posts of a title: `宁波市总工会党组书记、主席` gives 宁波市总工会 书记 and 宁波市总工会 主席.
 
     A post that is a title word alone (`、主席`) belongs to the organisation before it; one whose
-    organisation starts with a bare level (`市总工会`) gets the place the title starts with.
+    organisation starts with a bare level (`市总工会`) gets the place of the post before it
+    (`宁波市人大常委会副主任、市总工会主席`).
     """
-    title = normalize(title)
-    place = _LEADING_PLACE.match(title)
     posts: list[Post] = []
-    organisation = ""
-    for part in _POST_BREAK.split(title):
+    organisation = place = ""
+    for part in _POST_BREAK.split(normalize(title)):
         head = TITLE_END_RE.search(part)
         if not part or head is None:
             continue
         own = part[:head.start()]
         if own:
             organisation = own
-            if place and _BARE_LEVEL.match(own) and not own.startswith(place.group(1)):
-                organisation = place.group(1) + own
+            named = _LEADING_PLACE.match(own)
+            if named:
+                place = named.group(1)  # the place of this and the later bare posts
+            elif place and _BARE_LEVEL.match(own):
+                organisation = place + own
         posts.append(Post(organisation, head.group()))
     return tuple(posts)
 
@@ -103,11 +106,26 @@ def _subsequence(short: str, long: str) -> bool:
 def _organisation_fits(asked: str, held: str) -> float:
     """How well a post's organisation answers the organisation asked for: contained, or
     abbreviated (`宁波总工会`, `省总` for 省总工会)."""
-    if not asked:
+    if not asked or asked in held:
         return 1.0
-    if asked in held:
-        return 1.0
+    if _BARE_LEVEL.match(held) and asked.endswith(held):
+        return SURE  # 海州市总工会 asked, 市总工会 printed: the title left its place unsaid
     return 0.7 if len(asked) >= 2 and _subsequence(asked, held) else 0.0
+
+
+def holds_post(text: str, phrase: str) -> bool:
+    """Whether normalised `text` names the post `phrase` asks for: its title word standing
+    where it is not part of a deputy's (主席 in 副主席 is not the chair)."""
+    head = TITLE_END_RE.search(phrase)
+    if head is None:
+        return True
+    asked = head.group()
+    start = text.find(asked)
+    while start >= 0:
+        if "副" in asked or not text[max(0, start - 2):start].endswith(("副", "副总")):
+            return True
+        start = text.find(asked, start + 1)
+    return False
 
 
 def is_surname(text: str) -> bool:
@@ -204,7 +222,7 @@ class Directory:
         top = ranked[0][0]
         tied = sum(1 for score, _ in ranked if score == top)
         people = tuple(person.speaker for _, person in ranked[:1 + ALTERNATIVES])
-        return Found(people, top < 1.0 or tied > 1, "surname" if surname else "role")
+        return Found(people, top < SURE or tied > 1, "surname" if surname else "role")
 
     @staticmethod
     def _post_fits(asked: str, organisation: str, surname: str, post: Post) -> float:

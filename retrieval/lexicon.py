@@ -95,6 +95,19 @@ ORGANISATION_RE = re.compile(
 PLACE_SUFFIXES = _words("questions", "place_suffixes")
 PLACE_RE = re.compile(f"^([{CJK}]{{2,}})(?:{alternation(PLACE_SUFFIXES)})$")
 
+SETTING_RE = re.compile(
+    f"(?:{alternation(_words('questions', 'setting_openers'))})([^，,。？?！!]{{1,24}}?)"
+    f"(?:{alternation(_words('questions', 'setting_closers'))})")
+ASKS_QUANTITY_RE = re.compile(alternation(_words("questions", "asks_quantity")))
+ASKS_TIME_RE = re.compile(alternation(_words("questions", "asks_time")))
+_NUMERAL = "0-9０-９〇零一二两三四五六七八九十百千万亿"
+# A count: a numeral run and a unit, not an ordinal (第五届) and not a year (2024年).
+COUNT_RE = re.compile(
+    f"(?<![第{_NUMERAL}])(?![0-9]{{4}}年)(?!一[^{_NUMERAL}])[{_NUMERAL}][{_NUMERAL}.]*[多余几]?"
+    f"(?:{alternation(_words('questions', 'measure_words'))})")
+# A date or year: 1926年, 9月18日, 去年三月.
+TIME_RE = re.compile(f"[{_NUMERAL}]+(?:年|月|日|号)|[去今明前]年|上世纪")
+
 # -- search --------------------------------------------------------------------------------
 STOP_WORDS = frozenset(_spaced("search", "stop_words"))
 # Variant characters read as their standard simplified form, applied after OpenCC.

@@ -29,11 +29,14 @@ from typing import Literal
 from retrieval.directory import Directory, Found
 from retrieval.lexicon import (
     ASKING_RE,
+    ASKS_QUANTITY_RE,
+    ASKS_TIME_RE,
     ASKS_FOR_POST_RE,
     ASKS_FOR_SPEECH_RE,
     FOLLOW_UP_MORE_RE,
     FOLLOW_UP_PRONOUN_RE,
     FOLLOW_UP_TAIL_RE,
+    SETTING_RE,
     TITLE_END_RE,
     TITLE_RE,
     WHO,
@@ -78,8 +81,17 @@ class Intent:
     speaker: Speaker | None = None
     guess: tuple[Speaker, ...] = ()
     role: str = ""  # the post a who_is question asks about
+    setting: str = ""  # where a speaker question's words were said (在记者会上)
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def wants(self) -> str:
+        """What kind of answer the question asks for: "quantity" (多少), "time" (哪一年), or ""."""
+        normal = normalize(self.text)
+        if ASKS_TIME_RE.search(normal):
+            return "time"
+        return "quantity" if ASKS_QUANTITY_RE.search(normal) else ""
 
 
 def clean_question(text: str) -> str:
@@ -120,7 +132,8 @@ def read_question(question: str, directory: Directory, context: Context | None =
     found = _reference(normal, directory)
     if found is not None:
         reference, match = found
-        return _about(text, normal, reference, match.speaker, match.people, directory)
+        return _about(text, normal, reference, match.speaker,
+                      match.people if match.guess else (), directory)
     return Intent("plain", text, text)
 
 
@@ -138,7 +151,11 @@ def _about(text: str, normal: str, reference: str, speaker: Speaker,
         # preferring the passages where that person speaks.
         return Intent("plain", text, text, people=(speaker,) + tuple(
             directory.people[n].speaker for n in directory.named(rest)))
-    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest), speaker, guess)
+    setting = SETTING_RE.search(rest)
+    if setting is not None:
+        rest = rest[:setting.start()] + " " + rest[setting.end():]
+    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest), speaker, guess,
+                  setting=setting.group(1) if setting else "")
 
 
 def _subject(normal: str) -> str | None:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from retrieval.lexicon import (
     ASKING_WORDS,
+    COUNT_RE,
+    TIME_RE,
     ASKS_FOR_WORDS,
     LIGHT_WORDS,
     ORGANISATION_RE,
@@ -42,11 +44,21 @@ LIGHT = 0.25  # a light word's share of its weight when judging whether a passag
 MIN_COVERAGE = 0.5  # share of the question's content weight the best passage must hold
 MIN_COVERAGE_REST = 0.45  # the same for the hits after the first
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
-SENTENCE_SHARE = 0.5  # how much the best sentence or two's share of the weight counts
+SENTENCE_SHARE = 0.0  # how much the best sentence or two's share of the weight counts
 SPEAKS_BONUS = 0.3  # a paragraph in which a person the question names speaks
-OPENING_PENALTY = 0.8  # a document's first paragraph, for a question about a person
+OPENING_PENALTY = 0.7  # a document's first paragraph, for a question about a person
+LEAD_PENALTY = 0.7  # the same for any other question: a lead names everything in passing
+HEADLINE_PENALTY = 0.6  # …and one that opens with a headline run into it (no comma for long)
+HEADLINE_CLAUSE = 20  # characters without a break that no sentence of a lead runs to
+STATES_BONUS = 0.6  # best sentences stating a count (多少…) or a date (哪一年…) when asked
+ENTITY_ABSENT = 0.7  # a passage that names neither in itself nor in its title what is asked about
+NEAR = 12  # passages before or after one, in the same document, that may name what it is about
+COMMON = 5000  # an entity in more passages than this is not looked for around a passage
 _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
+_NEGATIONS = ("不", "没", "无", "未", "非")
+_STATES = {"quantity": COUNT_RE, "time": TIME_RE}
+_CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class Query:
     entities: frozenset[str]  # terms naming what the question is about
     missing: frozenset[str]  # content terms no passage holds
     phrases: tuple[str, ...] = ()
+    unknown_things: frozenset[str] = frozenset()  # missing nouns: things the corpus never names
 
     @property
     def total(self) -> float:
@@ -65,8 +78,9 @@ class Query:
 
     @property
     def unanswerable(self) -> bool:
-        """The question names something the corpus never mentions."""
-        return bool(self.entities & self.missing)
+        """The question names something the corpus never mentions: a person, place,
+        organisation or number, or a thing (a noun: 门票, 分数线) it asks about."""
+        return bool(self.entities & self.missing or self.unknown_things)
 
 
 def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
@@ -76,14 +90,35 @@ def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
                                  or _NUMBER.match(term))
 
 
+def is_thing(term: str, tag: str | None) -> bool:
+    """Whether a term names a thing: a noun of jieba's dictionary (`n…`, not a verbal noun),
+    or a word of two or more characters it does not know (a name, a coined compound)."""
+    if len(term) < 2 or term.startswith(_NEGATIONS) or _NUMBER.match(term):
+        return False
+    return tag is None or (tag.startswith("n") and tag != "nr" or tag == "nr" and len(term) > 2)
+
+
+def _compound_of_known(term: str, known: Iterable[str]) -> bool:
+    """Whether the words inside `term` that the corpus uses cover all of it (政协 + 主席)."""
+    covered = [False] * len(term)
+    for part in known:
+        start = term.find(part)
+        while part != term and start >= 0:
+            covered[start:start + len(part)] = [True] * len(part)
+            start = term.find(part, start + 1)
+    return all(covered)
+
+
 def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: frozenset[str],
           speech_is_asking: bool, quoted: Iterable[str] = (),
-          phrases: Sequence[str] = ()) -> Query:
+          phrases: Sequence[str] = (), tag: Callable[[str], str | None] = lambda t: None) -> Query:
     """The `Query` of a question's `tokens`; `df` counts a term's passages among `size`.
 
     `speech_is_asking`: the question asks for someone's words (who, speaker), so its speech
     verbs only ask; elsewhere (`会议强调了什么`) they are light. `quoted` are the terms the
-    question puts in quotation marks, entities whatever their shape.
+    question puts in quotation marks, entities whatever their shape. `tag` gives a word's part
+    of speech: a noun the corpus never uses (`门票`) makes the question unanswerable; a verb
+    (`帮忙`) may be said otherwise and only weighs against a passage.
     """
     quoted = {normalize(q) for q in quoted}
     weights: dict[str, float] = {}
@@ -101,8 +136,11 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
         if term in quoted or is_entity(term, known):
             entities.add(term)
         weights[term] = weight
+    present = [t for t in weights if t not in missing]
+    things = {t for t in missing
+              if is_thing(t, tag(t)) and not _compound_of_known(t, present)}
     return Query(tuple(weights), weights, frozenset(entities), frozenset(missing),
-                 tuple(phrases))
+                 tuple(phrases), frozenset(things))
 
 
 @dataclass(frozen=True)
@@ -111,39 +149,58 @@ class Judged:
 
     score: float
     coverage: float  # share of the question's weight the passage holds
-    entities: bool  # every entity the question names is in the passage or its title
+    lacking: tuple[str, ...]  # entities of the question neither the passage nor its title names
     matched: tuple[str, ...]
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
-          speaks: bool = False, opening: bool = False, about_person: bool = False) -> Judged:
+          speaks: bool = False, opening: bool = False, about_person: bool = False,
+          wants: str = "") -> Judged:
     """Score a pooled passage: `normal` is its normalised indexed text, `title` its document's
-    normalised title, `terms` the query terms its index entry holds."""
+    normalised title, `terms` the query terms its index entry holds; `wants` is what kind of
+    answer the question asks for ("quantity", "time" or "")."""
     total = query.total or 1.0
     matched = tuple(t for t in query.weights if t in terms or t in normal)
     coverage = sum(query.weights[t] for t in matched) / total
-    entities = all(t in terms or t in normal or t in title
-                   for t in query.entities - query.missing)
+    lacking = tuple(t for t in query.entities - query.missing
+                    if t not in terms and t not in normal and t not in title)
     together = sum(1 for phrase in query.phrases if phrase in normal)
-    share = sentence_share(normal, matched, query.weights) / total if matched else 0.0
+    held, window = best_window(normal, matched, query.weights)
+    share = held / total if matched else 0.0
     score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
     score *= 1.0 - SENTENCE_SHARE + SENTENCE_SHARE * share / max(coverage, 1e-9)
+    if wants and _STATES[wants].search(window):
+        score *= 1.0 + STATES_BONUS
+    if lacking:
+        score *= ENTITY_ABSENT
     if speaks:
         score *= 1.0 + SPEAKS_BONUS
-    if opening and about_person:
-        score *= OPENING_PENALTY
-    return Judged(score, coverage, entities, matched)
+    if opening:
+        score *= OPENING_PENALTY if about_person else LEAD_PENALTY
+        if headline_like(normal):
+            score *= HEADLINE_PENALTY
+    return Judged(score, coverage, lacking, matched)
 
 
-def sentence_share(normal: str, matched: Sequence[str], weights: Mapping[str, float],
-                   limit: int = 2) -> float:
-    """The most weight of `matched` held by one or two consecutive sentences of `normal`."""
+def headline_like(normal: str) -> bool:
+    """Whether a first paragraph opens with a headline: a long run with no punctuation
+    (`怀志士之心…——某某在…上的讲话`), as when a title was typeset into the paragraph."""
+    first = _CLAUSE.split(normal, 1)[0]
+    return len(first) >= HEADLINE_CLAUSE
+
+
+def best_window(normal: str, matched: Sequence[str], weights: Mapping[str, float],
+                limit: int = 2) -> tuple[float, str]:
+    """The one or two consecutive sentences of `normal` holding most weight of `matched`, and
+    that weight."""
     parts = sentences(normal)
     if len(parts) <= 1:
-        return sum(weights[t] for t in matched)
-    best = 0.0
+        return sum(weights[t] for t in matched), normal
+    best, best_window = -1.0, normal
     for size in range(1, limit + 1):
         for i in range(len(parts) - size + 1):
             window = "".join(parts[i:i + size])
-            best = max(best, sum(weights[t] for t in matched if t in window))
-    return best
+            held = sum(weights[t] for t in matched if t in window)
+            if held > best:
+                best, best_window = held, window
+    return best, best_window

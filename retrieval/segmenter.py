@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 Engine = Literal["rjieba", "jieba"]
 # A private-use character outside jieba's word pattern: no text is ever looked up against it.
 _BALLAST = "\U000f0000"
-_LOOKUP_FORMAT = "chuchu-jieba-dict 1"
+_LOOKUP_FORMAT = "chuchu-jieba-dict 2"  # 2: each line also holds the word's part of speech
 # The characters other than letters and digits that jieba's word pattern takes in.
 _JOINERS = frozenset("+#&._%-")
 # `_JOINERS.isdisjoint(text)` makes a string of each character: 6 µs for a 150-character
@@ -132,6 +132,7 @@ class _SortedDictionary:
 
     def _build(self, source: Path) -> None:
         freq: dict[str, int] = {}
+        tags: dict[str, str] = {}
         total = 0
         with open(source, encoding="utf-8") as handle:
             for line in handle:
@@ -139,8 +140,9 @@ class _SortedDictionary:
                 if len(parts) < 2:
                     continue
                 freq[parts[0]] = int(parts[1])  # jieba: the last line of a word wins
+                tags[parts[0]] = parts[2] if len(parts) > 2 else "x"
                 total += int(parts[1])  # ... but every line counts in the total
-        body = "".join(f"{word} {freq[word]}\n" for word in sorted(freq))
+        body = "".join(f"{word} {freq[word]} {tags[word]}\n" for word in sorted(freq))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(f"{_LOOKUP_FORMAT}\t{total}\n{body}#end\n", encoding="utf-8")
@@ -160,7 +162,7 @@ class _SortedDictionary:
             start, line = self._line_at(mid)
             if start >= self._end:
                 hi = mid
-            elif line.rsplit(b" ", 1)[0] < key:
+            elif line.split(b" ", 1)[0] < key:
                 lo = start + len(line) + 1
             else:
                 hi = mid
@@ -169,11 +171,16 @@ class _SortedDictionary:
     def lookup(self, word: str) -> int | None:
         """jieba's FREQ entry for `word`: its frequency, 0 for a mere prefix, None if absent."""
         key = word.encode("utf-8")
-        line = self._first_at_or_after(key)
-        found, _, freq = line.rpartition(b" ")
+        found, _, freq = self._first_at_or_after(key).partition(b" ")
         if found == key:
-            return int(freq)
+            return int(freq.partition(b" ")[0])
         return 0 if found.startswith(key) else None
+
+    def tag(self, word: str) -> str | None:
+        """jieba's part of speech for `word` (`n`, `v`, `nr`…), None when it is not a word."""
+        key = word.encode("utf-8")
+        found, _, rest = self._first_at_or_after(key).partition(b" ")
+        return rest.partition(b" ")[2].decode() or None if found == key else None
 
 
 class Segmenter:
@@ -330,6 +337,10 @@ class Segmenter:
                 mirror.add_word(word, freq)
             self._mirror = mirror
         return self._mirror
+
+    def tag(self, word: str) -> str | None:
+        """jieba's part of speech for a word of its dictionary (`n`, `v`, `nr`…), else None."""
+        return self._base().tag(word)
 
     def _is_word(self, word: str) -> bool:
         """jieba's `FREQ.get(word)` is truthy: a word with a frequency above 0."""

@@ -203,6 +203,10 @@ class Tokenizer:
             return (word, place.group(1))
         return (word,)
 
+    def tag(self, word: str) -> str | None:
+        """jieba's part of speech for a word of its dictionary (`n`, `v`, `nr`…), else None."""
+        return self._jieba.tag(word)
+
     def words(self, text: str) -> list[str]:
         """All words of `text` in order, stop words included (for highlighting)."""
         return [w for w in self._jieba.cut(normalize(text), HMM=True) if _WORD.search(w)]

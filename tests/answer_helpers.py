@@ -46,3 +46,27 @@ def folder_answerer(folder: Path) -> Answerer:
     write(folder / "docs", "speech.txt", SPEECH)
     settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
     return Answerer.build(settings)
+
+
+MEETING = """# 全省工会工作会议召开
+
+本报讯 3月5日，全省工会工作会议在杭州召开。
+
+浙江省总工会党组书记、主席李明远出席会议并讲话。李明远表示，今年全省工会要把服务新就业形态劳动者作为重点，新建户外劳动者服务站点五百个。
+
+宁波市总工会党组书记、主席王海平介绍，宁波去年为快递员办理意外伤害保障两万份。他说，明年还要把网约车司机纳入保障范围。
+
+杭州市人大常委会副主任、市总工会主席郑荣胜认为，工会要下沉到社区和园区，做到“职工在哪里，工会就在哪里”。
+
+丽水市总工会党组书记、常务副主席陈子明透露，丽水将在年底前建成十个职工疗休养基地。
+
+温州市总工会副主席林晓燕回应说，温州的骑手驿站已经覆盖所有街道，骑手可以免费喝水、充电。
+
+李明远在总结时强调，各级工会要把职工的急难愁盼当作自己的事，一件一件抓落实。
+"""
+
+
+def meeting_answerer() -> Answerer:
+    """An answerer over MEETING: five officials of five cities, each named with their posts."""
+    document = make_document(MEETING, "meeting.txt")
+    return Answerer.from_passages(chunk_document(document), [document], top_k=3)
