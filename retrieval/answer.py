@@ -5,13 +5,16 @@ them; `ask()` answers one question. It knows nothing of Telegram or terminals: t
 render the `Answer`.
 
 How a question is answered:
-1. it is cleaned (control characters, markup, excess length) and read for its intent
-   (`retrieval.questions`): who said something, what one known speaker said, or plain content;
-2. BM25 ranks the passages on the question's content words; each passage is indexed with the
-   names and titles of its speakers, so `嘉兴…` and `…总编辑提出了…` find the right people;
-3. a passage is given only when it holds enough of the question's content (`coverage`): words
-   the corpus never uses count fully against it, so `红烧肉怎么做？` finds nothing;
-4. near-identical passages are given once, and each hit carries the sentence or two that answer.
+1. it is cleaned and read (`retrieval.questions`): who said something, who holds a post, what
+   one person said (found by name, post, surname and title, or a one-character typo, with
+   `directory`), a follow-up on the last answer's `Context`, or plain content;
+2. its words are weighed (`retrieval.ranking`): words that only ask are dropped, light ones
+   count little, and a question naming something no passage holds is declined;
+3. BM25 ranks the passages on the rest; each passage is indexed with the names and titles of
+   its speakers; the score is then weighed by the share of the question a passage holds, what
+   the question asks for (a count, a date), and priors against leads and headlines;
+4. a passage is given only when it holds enough of the question and names what it is about;
+   near-identical passages are given once, each hit with the sentence or two that answer.
 """
 
 from __future__ import annotations
@@ -193,13 +196,34 @@ class Answerer:
             return self._speaker_answer(question, intent, k)
         if not self.tokenizer.tokens(intent.topic):
             return Answer(question, "invalid", note=self._hint(INVALID))
+        intent = self._mistyped_names(intent)
         hits = self._search(intent, k)
         if not hits:
             lead = FOREIGN if intent.kind == "foreign" else NOT_FOUND
             return Answer(question, "not_found", note=self._hint(lead))
         if intent.kind == "who":
-            return Answer(question, "who", tuple(hits), speaker=speaker_at(hits[0]))
-        return Answer(question, "passages", tuple(hits))
+            return Answer(question, "who", tuple(hits), speaker=speaker_at(hits[0]),
+                          note=_guess_note(intent))
+        return Answer(question, "passages", tuple(hits), note=_guess_note(intent))
+
+    def _mistyped_names(self, intent: Intent) -> Intent:
+        """`intent` with a speaker's name put for a word the corpus never uses that is one
+        character from it (`欧阳振化的…` → 欧阳振华), as a guess."""
+        normal = normalize(intent.topic)
+        for term in self._query(intent).missing:
+            at = normal.find(term)
+            for start in range(max(0, at - 3), at + 1) if at >= 0 else ():
+                for length in (4, 3):
+                    window = normal[start:start + length]
+                    if len(window) < length or term not in window:
+                        continue
+                    found = self.directory.typo(window)
+                    if found is not None:
+                        name = found.speaker.name
+                        return replace(intent, topic=normal.replace(window, name, 1),
+                                       speaker=None, guess=found.people,
+                                       people=(found.speaker, *intent.people))
+        return intent
 
     def _hint(self, lead: str) -> str:
         examples = "、".join(self.examples()[:3])
@@ -415,10 +439,11 @@ def _names(speaker: Speaker) -> set[str]:
 
 def _guess_note(intent: Intent) -> str:
     """您是不是要找… when the person was found otherwise than by their exact name."""
-    if not intent.guess or intent.speaker is None:
+    meant = intent.speaker or (intent.guess[0] if intent.guess else None)
+    if not intent.guess or meant is None:
         return ""
-    others = [s.label() for s in intent.guess if s != intent.speaker]
-    note = f"您是不是要找：{intent.speaker.label()}？"
+    others = [s.label() for s in intent.guess if s != meant]
+    note = f"您是不是要找：{meant.label()}？"
     return note + (f"（也可能是：{'、'.join(others)}）" if others else "")
 
 

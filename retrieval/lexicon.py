@@ -87,8 +87,11 @@ FOLLOW_UP_PRONOUNS = _words("questions", "follow_up_pronouns")
 FOLLOW_UP_PRONOUN_RE = re.compile(f"^(?:{alternation(FOLLOW_UP_PRONOUNS)})")
 FOLLOW_UP_MORE_RE = re.compile(alternation(_words("questions", "follow_up_more")))
 FOLLOW_UP_TAIL_RE = re.compile(f"(?:{alternation(_words('questions', 'follow_up_tails'))})$")
-TITLE_RE = re.compile(TITLE_ALT)
-TITLE_END_RE = re.compile(f"(?:{TITLE_ALT})$")
+# Posts as questions and speakers' titles name them: the title words and the posts people ask
+# about; longest first, so 副署长 wins over 署长.
+POST_ALT = alternation(TITLE_WORDS + _words("questions", "posts"))
+TITLE_RE = re.compile(POST_ALT)
+TITLE_END_RE = re.compile(f"(?:{POST_ALT})$")
 ORGANISATION_SUFFIXES = _words("questions", "organisation_suffixes")
 ORGANISATION_RE = re.compile(
     f"^[{CJK}]{{2,}}?(?:{alternation(ORGANISATION_SUFFIXES)})$")
@@ -112,3 +115,5 @@ TIME_RE = re.compile(f"[{_NUMERAL}]+(?:年|月|日|号)|[去今明前]年|上世
 STOP_WORDS = frozenset(_spaced("search", "stop_words"))
 # Variant characters read as their standard simplified form, applied after OpenCC.
 VARIANTS = str.maketrans({pair[0]: pair[1] for pair in _words("variants", "pairs")})
+# Whether a text holds any of them: searching is six times faster than translating every text.
+VARIANT_RE = re.compile("[" + "".join(pair[0] for pair in _words("variants", "pairs")) + "]")

@@ -42,7 +42,7 @@ from retrieval.tokenize import normalize
 
 LIGHT = 0.25  # a light word's share of its weight when judging whether a passage answers
 MIN_COVERAGE = 0.5  # share of the question's content weight the best passage must hold
-MIN_COVERAGE_REST = 0.45  # the same for the hits after the first
+MIN_COVERAGE_REST = 0.3  # the same for the hits after the first (the first decides a decline)
 PHRASE_BONUS = 0.15  # per pair of question words found side by side in the passage (up to 3)
 SENTENCE_SHARE = 0.0  # how much the best sentence or two's share of the weight counts
 SPEAKS_BONUS = 0.3  # a paragraph in which a person the question names speaks
@@ -137,8 +137,11 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
             entities.add(term)
         weights[term] = weight
     present = [t for t in weights if t not in missing]
+    # A word inside a longer one of the question (里人 of 城里人, from jieba's search cut) is
+    # not decisive on its own: the longer word is.
     things = {t for t in missing
-              if is_thing(t, tag(t)) and not _compound_of_known(t, present)}
+              if is_thing(t, tag(t)) and not _compound_of_known(t, present)
+              and not any(t != other and t in other for other in weights)}
     return Query(tuple(weights), weights, frozenset(entities), frozenset(missing),
                  tuple(phrases), frozenset(things))
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from functools import lru_cache
 
-from retrieval.lexicon import PLACE_RE, VARIANTS
+from retrieval.lexicon import PLACE_RE, VARIANT_RE, VARIANTS
 from retrieval.segmenter import Segmenter
 from retrieval.vocabulary import STOP_WORDS
 
@@ -110,7 +110,9 @@ def normalize(text: str) -> str:
     converter = _converter()
     if converter is not None:
         text = converter.convert(text)  # type: ignore[attr-defined]
-    return text.translate(VARIANTS).lower()
+    if VARIANT_RE.search(text):
+        text = text.translate(VARIANTS)
+    return text.lower()
 
 
 def normalize_aligned(text: str) -> tuple[str, list[int]]:
@@ -130,7 +132,9 @@ def normalize_aligned(text: str) -> tuple[str, list[int]]:
         converted = converter.convert(joined)  # type: ignore[attr-defined]
         if len(converted) == len(joined):  # t2s is character for character for nearly all text
             joined = converted
-    return joined.translate(VARIANTS).lower(), origin
+    if VARIANT_RE.search(joined):
+        joined = joined.translate(VARIANTS)
+    return joined.lower(), origin
 
 
 class _Terms(dict):

@@ -70,3 +70,53 @@ def meeting_answerer() -> Answerer:
     """An answerer over MEETING: five officials of five cities, each named with their posts."""
     document = make_document(MEETING, "meeting.txt")
     return Answerer.from_passages(chunk_document(document), [document], top_k=3)
+
+
+REPORT = """# 东岭村办起茶叶合作社 村民家门口增收
+
+东岭村茶叶合作社成立以来，加入茶叶合作社的东岭村茶农越来越多，东岭村茶叶合作社成了全村的“钱袋子”。
+
+东岭村地处山区，种茶的历史有两百多年。过去村民各自采茶、各自卖茶，价格一直上不去。
+
+合作社实行统一采摘、统一加工、统一销售，还请来专家指导茶园管理，帮村民把茶叶卖进了省城的超市。目前，全村共有一百二十六户加入了合作社。
+
+合作社理事长周望山介绍，去年合作社的茶叶销售额达到三百八十万元。他说，明年要建一座新的加工厂。
+
+镇里还请来农技专家，在东岭村开办了茶园管理培训班。
+
+镇农业服务中心副主任孔令华说，培训班已经办了四期，参加的茶农有两百多人次。
+"""
+
+TRADITIONAL = """# 長照服務據點擴大設置
+
+衛生福利部今天下午舉行記者會，說明長期照顧服務據點的擴大設置計畫。
+
+長照司司長祝健芳表示，據點的照顧服務員薪資將調高到每月三萬二千元，以解決人力不足的問題。
+
+經費來自長照基金，今年編列的預算是六百億元，足以支應新增據點。
+"""
+
+
+FACTORY = """# 城东机械厂工会为一线职工办实事
+
+城东机械厂工会今年把职工食堂改造列为第一件实事，新食堂在五月投入使用。
+
+厂工会主席韩立新介绍，改造后的食堂每天供应三餐，夜班职工也能吃上热饭。
+
+工会还在车间旁边建了职工书屋，藏书两千多册，职工下班后可以借阅。
+
+针对青年职工多的特点，工会组织了技能比武，比武优胜者可以破格晋升技师。
+
+厂里的劳模创新工作室去年完成技术革新十二项，为企业节约成本四百多万元。
+
+工会女工委员会开设了“爱心妈咪小屋”，为哺乳期女职工提供方便。
+
+每逢夏季高温，工会都会到一线送清凉，把绿豆汤和防暑药品送到每个班组。
+"""
+
+
+def answerer_of(*texts: str) -> Answerer:
+    """An answerer over the texts written here, built in memory, one document each."""
+    documents = [make_document(text, f"doc{i}.txt") for i, text in enumerate(texts)]
+    passages = [p for document in documents for p in chunk_document(document)]
+    return Answerer.from_passages(passages, documents, top_k=3)

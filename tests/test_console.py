@@ -42,3 +42,22 @@ def test_speaker_list_and_speaker_question():
     out = _session("发言人\n林晓燕说了什么？\n")
     assert "林晓燕（东山县总工会主席）— 1 段" in out
     assert "林晓燕（东山县总工会主席） 的发言：" in out
+
+
+def test_a_follow_up_continues_with_the_last_speaker_of_this_session():
+    from tests.answer_helpers import meeting_answerer
+
+    out = io.StringIO()
+    lines = "李明远说了什么？\n他还说了什么？\n他还说了什么？\n郑荣盛说了什么\n她呢？\n"
+    assert run_console(meeting_answerer(), io.StringIO(lines), out, k=1) == 0
+    answers = out.getvalue().split("问> ")[1:]
+    assert answers[0].startswith("李明远（浙江省总工会党组书记、主席） 的发言：")
+    assert answers[1].startswith("李明远（浙江省总工会党组书记、主席） 的发言：")
+    assert answers[0] != answers[1]  # the next of his paragraphs, not the same again
+    assert answers[2].startswith("李明远没有更多的发言了。")
+    assert answers[3].startswith("您是不是要找：郑荣胜（杭州市人大常委会副主任、市总工会主席）？")
+    assert "“他/她”指的是谁" not in answers[4]  # 她 is the last speaker, 郑荣胜
+    # A new session remembers nothing.
+    fresh = io.StringIO()
+    run_console(meeting_answerer(), io.StringIO("他还说了什么？\n"), fresh)
+    assert "“他/她”指的是谁" in fresh.getvalue()

@@ -219,3 +219,13 @@ async def test_reload_swaps_the_index_and_keeps_it_when_reload_fails(server, tmp
     assert "赵六" in after.plain
     assert "继续使用原来的索引" in failed[0].plain and "没有可以索引" in failed[0].plain
     assert "赵六" in still.plain
+
+
+async def test_each_chat_follows_on_from_its_own_last_answer(server, corpus, answerer):
+    async with running_bot(server, settings_for(server, corpus), answerer, FAST):
+        first = await ask(server, "王五说了什么", chat_id=5)
+        follow = await ask(server, "他还说了什么？", chat_id=5)
+        stranger = await ask(server, "他还说了什么？", chat_id=6)
+    assert first.plain.startswith("王五（温州市总工会副主席） 的发言：")
+    assert follow.plain.startswith("王五没有更多的发言了。")  # his one paragraph was given
+    assert "“他/她”指的是谁" in stranger.plain  # chat 6 has asked nothing yet

@@ -1,0 +1,95 @@
+"""What a question's words weigh, when it is declined, and which paragraph answers first,
+over small texts written here (a village feature, a traditional-Chinese report)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.directory import holds_post
+from retrieval.ranking import headline_like, weigh
+from retrieval.tokenize import normalize
+from tests.answer_helpers import FACTORY, REPORT, TRADITIONAL, answerer_of
+
+
+@pytest.fixture(scope="module")
+def village():
+    return answerer_of(REPORT, FACTORY)
+
+
+def test_variant_characters_read_as_their_standard_form():
+    assert normalize("衞生淸潔，値得") == "卫生清洁,值得"
+
+
+@pytest.mark.parametrize("question", ["照顧服務員的薪資會調高到多少？",  # 繁體 about 繁體
+                                      "照顾服务员的薪资会调高到多少？",  # simplified about 繁體
+                                      "長照基金今年編列多少預算？"])
+def test_traditional_documents_answer_questions_in_either_script(question):
+    answer = answerer_of(TRADITIONAL).ask(question)
+    assert answer.hits, question
+    # Quoted in the document's own characters.
+    assert "薪資" in answer.hits[0].passage.text or "預算" in answer.hits[0].passage.text
+
+
+def test_words_that_only_ask_are_not_searched_and_light_words_weigh_little():
+    df = {"合作社": 3, "开展": 2, "表态": 1}.get
+    query = weigh(["合作社", "开展", "表态"], lambda t: df(t) or 0, 10, frozenset(), False)
+    assert "表态" not in query.terms
+    assert query.weights["开展"] < query.weights["合作社"]
+
+
+def test_a_thing_the_corpus_never_names_declines_but_a_verb_does_not():
+    tags = {"门票": "n", "帮忙": "v"}.get
+    df = {"景区": 2}.get
+    thing = weigh(["景区", "门票"], lambda t: df(t) or 0, 10, frozenset(), False, tag=tags)
+    verb = weigh(["景区", "帮忙"], lambda t: df(t) or 0, 10, frozenset(), False, tag=tags)
+    assert thing.unanswerable and not verb.unanswerable
+
+
+def test_a_compound_of_words_the_corpus_uses_is_not_decisive():
+    df = {"政协": 2, "主席": 3}.get
+    query = weigh(["政协主席", "政协", "主席"], lambda t: df(t) or 0, 10, frozenset(), False,
+                  tag=lambda t: "n")
+    assert not query.unanswerable
+
+
+@pytest.mark.parametrize("question", ["东岭村的门票多少钱？", "周望山是哪一年去世的？",
+                                      "西山村有多少户加入了合作社？", "2019年东岭村卖了多少茶叶？"])
+def test_questions_about_what_the_corpus_does_not_hold_are_declined(village, question):
+    assert village.ask(question).hits == ()
+
+
+def test_a_count_asked_for_comes_from_the_paragraph_stating_it_not_the_lead(village):
+    # The lead names 东岭村, 茶叶, 合作社 and 加入 twice over; BM25 alone ranks it first.
+    answer = village.ask("东岭村有多少户加入了茶叶合作社？")
+    assert "一百二十六户" in answer.hits[0].passage.text
+    assert answer.hits[1].passage.paragraph == 1
+
+
+def test_a_word_jieba_cut_across_two_words_is_cut_again(village):
+    # 村有 is no word of the village text: cut again it is 村 + 有, and the question answers.
+    assert village.query_terms("东岭村有多少户")[:2] != ["东岭", "村有"]
+    assert village.ask("东岭村有多少户加入了茶叶合作社？").hits
+
+
+def test_a_headline_run_into_a_lead_is_recognised():
+    assert headline_like(normalize("做有根的人走有光的路——某校长在开学典礼上的讲话尊敬的各位老师："))
+    assert not headline_like(normalize("今天，全市劳模座谈会召开，气氛热烈。"))
+
+
+def test_a_post_is_held_by_its_title_word_not_a_deputys():
+    assert holds_post("院长张三作了讲话", "学院院长")
+    assert not holds_post("副院长李四主持", "学院院长")
+    assert holds_post("副院长李四主持", "学院副院长")
+
+
+def test_a_speaker_question_set_somewhere_quotes_their_words_not_the_scene(village):
+    answer = village.ask("周望山在采访中说了什么？")
+    assert answer.kind == "speaker" and answer.speaker.name == "周望山"
+    assert "三百八十万元" in answer.hits[0].passage.text
+
+
+def test_who_holds_a_post_no_speaker_holds_is_found_in_the_text():
+    text = ("# 学院召开教学工作会\n\n3月1日，化工学院召开教学工作会，学院副院长马文主持会议。\n\n"
+            "院长杜明作了讲话，要求把课堂教学放在首位。\n")
+    answer = answerer_of(text).ask("化工学院院长是谁？")
+    assert answer.hits and "院长杜明" in answer.hits[0].passage.text
