@@ -27,6 +27,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from config.settings import Settings
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
@@ -172,6 +174,11 @@ class Answerer:
         return Directory(self._summary.speakers, self._summary.stats)
 
     @functools.cached_property
+    def _searchable(self) -> np.ndarray:
+        """The indexed passages' corpus indices (ascending), as an array to search in."""
+        return np.asarray(self._summary.searchable, dtype=np.int64)
+
+    @functools.cached_property
     def _known(self) -> frozenset[str]:
         """The corpus's own names, places and quoted terms, as questions are cut."""
         return frozenset(self.tokenizer.user_words)
@@ -274,31 +281,30 @@ class Answerer:
                      self._known, intent.kind in ("who", "speaker"), quoted_terms(intent.topic),
                      self._phrases(intent.topic), self.tokenizer.tag)
 
-    def _search(self, intent: Intent, k: int, among: set[int] | None = None,
+    def _search(self, intent: Intent, k: int, among: np.ndarray | None = None,
                 declines: bool | None = None) -> list[Hit]:
         """The passages that answer `intent`'s content, best first; none when the corpus does
-        not hold it. `among`: only these passages (a speaker's own); `declines`: whether a
-        passage that holds too little of the content is left out (by default, only without
-        `among`)."""
+        not hold it. `among`: only these (searchable) positions, ascending (a speaker's own
+        passages, those naming someone); `declines`: whether a passage that holds too little
+        of the content is left out (by default, only without `among`)."""
         declines = among is None if declines is None else declines
         query = self._query(intent)
         if not query.terms or (declines and query.unanswerable):
             return []
-        pool = len(self._summary.searchable) if among is not None else max(k * 6, 30)
-        results = self.index.search(list(query.terms), pool)
+        pool = max(k * 6, 30)
+        # Among given positions, only those are scored and sorted: a speaker may hold a tenth
+        # of the corpus, and each pooled passage is read and normalised.
+        results = self.index.search(list(query.terms), pool, among)
         if not results:
             # BM25's idf is zero or below for a term in half the passages or more, so on a
             # corpus of a few passages nothing scores; rank those by the question's weight.
+            allowed = None if among is None else set(among.tolist())
             holding: dict[int, float] = {}
             for term, weight in query.weights.items():
                 for position in self.index.postings(term):
-                    holding[position] = holding.get(position, 0.0) + weight
-            results = sorted(holding.items())
-        if among is not None:
-            # The same pool as for any question, among the speaker's own passages: each pooled
-            # passage is read and normalised, and a speaker may hold a tenth of the corpus.
-            results = [(p, s) for p, s in results
-                       if self._summary.searchable[p] in among][: max(k * 6, 30)]
+                    if allowed is None or position in allowed:
+                        holding[position] = holding.get(position, 0.0) + weight
+            results = sorted(holding.items())[:len(self._summary.searchable)]
         people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
         # Terms and normalised text only for the pooled passages, not kept for the corpus.
         present = self.index.present(list(query.terms), [position for position, _ in results])
@@ -340,6 +346,20 @@ class Answerer:
                 break
         return hits
 
+    def _positions(self, passages: Sequence[int]) -> np.ndarray:
+        """The searchable positions of the passages at `passages` (corpus indices); passages
+        not indexed (captions, repeats) have none."""
+        searchable = self._searchable
+        wanted = np.asarray(passages, dtype=np.int64)  # ascending: gathered in corpus order
+        at = np.searchsorted(searchable, wanted)
+        inside = at < len(searchable)
+        at, wanted = at[inside], wanted[inside]
+        return at[searchable[at] == wanted]
+
+    def _naming(self, speaker: Speaker) -> np.ndarray:
+        """The searchable positions of the passages that name `speaker` (their own or not)."""
+        return np.asarray(self.index.postings(normalize(speaker.name)), dtype=np.int64)
+
     def _named_near(self, term: str, position: int, postings: dict[str, list[int]]) -> bool:
         """Whether the document of the passage at (searchable) `position` names `term` within a
         few paragraphs of it: a lead or a label line names whom the next paragraphs are about.
@@ -362,16 +382,17 @@ class Answerer:
         whole corpus (attribution may have missed their words), preferring theirs."""
         speaker = intent.speaker
         assert speaker is not None
-        own = set(self._summary.spoken.get(speaker.name, ()))
         query = self._query(intent)
         placed = replace(intent, topic=f"{intent.topic} {intent.setting}")
-        hits = self._search(placed, k, among=own) if own else []
+        hits: list[Hit] = []
+        if self.tokenizer.tokens(placed.topic):
+            own = self._positions(self._summary.spoken.get(speaker.name, ()))
+            hits = self._search(placed, k, among=own) if len(own) else []
         if query.terms and not any(set(hit.terms) & set(query.terms) for hit in hits):
             # Paragraphs that name them: attribution may have missed their words there.
-            searchable = self._summary.searchable
-            naming = {searchable[p] for p in self.index.postings(normalize(speaker.name))}
+            naming = self._naming(speaker)
             named = self._search(replace(intent, kind="plain", people=(speaker,)), k,
-                                 among=naming, declines=True) if naming else []
+                                 among=naming, declines=True) if len(naming) else []
             if named and not any(speaker in hit.passage.speakers for hit in named):
                 return Answer(question, "passages", tuple(named), note=_guess_note(intent))
             hits = named or hits
@@ -421,12 +442,11 @@ class Answerer:
             return Answer(question, "not_found", note=self._hint(lead))
         # The paragraphs that name them, those that also name the post first (`市政协主席隗正平
         # 出席会议` need not be their own words).
-        searchable = self._summary.searchable
-        naming = {searchable[p] for p in self.index.postings(normalize(speaker.name))}
+        naming = self._naming(speaker)
         post = intent.role or speaker.title
         titled = replace(intent, kind="plain", topic=f"{speaker.name} {post}", speaker=None,
                          people=(speaker,))
-        found = self._search(titled, k * 2, among=naming, declines=False) if naming else []
+        found = self._search(titled, k * 2, among=naming, declines=False) if len(naming) else []
         found.sort(key=lambda hit: not holds_post(normalize(hit.passage.text), post))
         hits = [replace(hit, rank=i) for i, hit in enumerate(found[:k], 1)]
         hits = hits or self._own_passages(speaker, k, frozenset())

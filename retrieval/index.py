@@ -46,7 +46,11 @@ EngineName = Literal["rank-bm25", "bm25s"]
 class Index(Protocol):
     """What the answer core needs from a retrieval engine."""
 
-    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]: ...
+    def search(self, tokens: Sequence[str], k: int,
+               among: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `k` best (position, score) pairs, best first; `among`: only these positions
+        (ascending), scored without sorting the rest of the corpus."""
+        ...
 
     def idf(self, token: str) -> float: ...
 
@@ -100,6 +104,14 @@ def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
 
+def _top_among(scores: np.ndarray, k: int, among: np.ndarray | None) -> list[tuple[int, float]]:
+    """`_top(scores, k)`, or the same among the positions `among` only."""
+    if among is None:
+        return _top(scores, k)
+    among = among[among < len(scores)]
+    return [(int(among[i]), score) for i, score in _top(scores[among], k)]
+
+
 class RankBM25Index:
     """rank-bm25's BM25Okapi: scores every passage in Python; simple and exact."""
 
@@ -121,12 +133,12 @@ class RankBM25Index:
     def __len__(self) -> int:
         return self._size
 
-    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def search(self, tokens: Sequence[str], k: int,
+               among: np.ndarray | None = None) -> list[tuple[int, float]]:
         tokens = [t for t in tokens if t]  # "" stands for an empty passage, never a term
         if not tokens or self._size == 0:
             return []
-        scores = np.asarray(self._bm25.get_scores(tokens))
-        return _top(scores, k)
+        return _top_among(np.asarray(self._bm25.get_scores(tokens))[: self._size], k, among)
 
     def idf(self, token: str) -> float:
         return float(self._bm25.idf.get(token, 0.0))
@@ -285,11 +297,12 @@ class BM25sIndex:
     def __len__(self) -> int:
         return self._size
 
-    def search(self, tokens: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def search(self, tokens: Sequence[str], k: int,
+               among: np.ndarray | None = None) -> list[tuple[int, float]]:
         ids = [self._vocab[t] for t in tokens if t and t in self._vocab]
         if not ids or self._size == 0:
             return []
-        return _top(self.scores(ids)[: self._size], k)
+        return _top_among(self.scores(ids)[: self._size], k, among)
 
     def scores(self, ids: Sequence[int]) -> np.ndarray:
         """Every passage's score for the term ids `ids`: the sum of their matrix columns.
@@ -331,7 +344,10 @@ class BM25sIndex:
 
     def postings(self, token: str) -> list[int]:
         column = self._column(token)
-        return [] if column is None else [int(i) for i in column if i < self._size]
+        if column is None:
+            return []
+        column = np.asarray(column)  # one read of the mapped column, not one per element
+        return column[column < self._size].tolist()
 
     def present(self, tokens: Sequence[str], positions: Sequence[int]) -> list[set[str]]:
         """Looked up in the matrix: bm25s sorts each column's rows, so a binary search finds them."""

@@ -23,7 +23,7 @@ Every word list comes from the lexicon (`[questions]`, `[speech] verbs`, `[peopl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from retrieval.directory import Directory, Found
@@ -149,7 +149,7 @@ def _about(text: str, normal: str, reference: str, speaker: Speaker,
     if cue is None and content:
         # The name is part of the content (`郑荣胜的职务`, `高凡乔为什么选择学哲学`): search it all,
         # preferring the passages where that person speaks.
-        return Intent("plain", text, text, people=(speaker,) + tuple(
+        return Intent("plain", text, normal, people=(speaker,) + tuple(
             directory.people[n].speaker for n in directory.named(rest)))
     setting = SETTING_RE.search(rest)
     if setting is not None:
@@ -215,24 +215,24 @@ def _follow_up(text: str, normal: str, directory: Directory,
     opened = _OPENING.sub("", normal)
     pronoun = FOLLOW_UP_PRONOUN_RE.match(opened)
     if pronoun is not None:
-        if context is None or context.speaker is None:
-            return Intent("unresolved", text, text)
         rest = opened[pronoun.end():]
         title = TITLE_RE.match(rest)  # 这位主席还说了什么
         if title is not None:
             rest = rest[title.end():]
+        alone = FOLLOW_UP_TAIL_RE.fullmatch(_letters(rest)) is not None or not _letters(rest)
+        more = alone or FOLLOW_UP_MORE_RE.search(rest) is not None
+        about_words = ASKS_FOR_SPEECH_RE.search(rest) or ASKS_FOR_POST_RE.search(rest)
+        if context is None or context.speaker is None:
+            # 他还说了什么 asks about someone; 她家有几亩茶园 can still be searched for.
+            return Intent("unresolved", text, text) if alone or about_words else None
         speaker = context.speaker
-        more = FOLLOW_UP_MORE_RE.search(rest) is not None or FOLLOW_UP_TAIL_RE.fullmatch(
-            _letters(rest)) is not None or not _letters(rest)
+        if alone:
+            return Intent("speaker", text, "", speaker, exclude=frozenset(context.shown))
         intent = _about(text, speaker.name + rest, speaker.name, speaker, (), directory)
-        if intent.kind == "plain" and not more:
-            return intent
         if intent.kind == "who_is":
             return intent
-        topic = "" if FOLLOW_UP_TAIL_RE.fullmatch(_letters(rest)) else \
-            FOLLOW_UP_MORE_RE.sub(" ", intent.topic)
-        return Intent("speaker", text, topic, speaker,
-                      exclude=frozenset(context.shown) if more else frozenset())
+        return replace(intent, topic=FOLLOW_UP_MORE_RE.sub(" ", intent.topic),
+                       exclude=frozenset(context.shown) if more else frozenset())
     tail = FOLLOW_UP_TAIL_RE.search(_letters(opened))
     if tail is None:
         return None

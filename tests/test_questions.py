@@ -164,3 +164,12 @@ def test_words_that_only_ask_do_not_decide_a_decline(answerer):
                                       "2019年全省工会工作会议在哪里召开？"])
 def test_a_place_or_year_the_corpus_never_names_is_declined(answerer, question):
     assert answerer.ask(question).hits == ()
+
+
+def test_a_pronoun_in_a_question_about_content_is_read_as_the_last_speaker(answerer):
+    context = answerer.ask("王海平说了什么？").context
+    intent = read_question("他为网约车司机做了什么？", answerer.directory, context)
+    assert intent.kind == "plain" and "王海平" in intent.topic
+    assert [p.name for p in intent.people] == ["王海平"]
+    # With nobody before, such a question is still searched for, not refused.
+    assert read_question("她家有几亩茶园？", answerer.directory).kind == "plain"
