@@ -379,7 +379,8 @@ class Answerer:
     def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
         """One person's words: on the question's content among their own passages, else their
         most substantial passages; content their passages do not hold is searched for in the
-        whole corpus (attribution may have missed their words), preferring theirs."""
+        paragraphs that name them (attribution may have missed their words). A person guessed
+        at (a typo, a post) who never spoke of the content gives no quote, only the guess."""
         speaker = intent.speaker
         assert speaker is not None
         query = self._query(intent)
@@ -396,6 +397,10 @@ class Answerer:
             if named and not any(speaker in hit.passage.speakers for hit in named):
                 return Answer(question, "passages", tuple(named), note=_guess_note(intent))
             hits = named or hits
+            if not hits and intent.guess:
+                # A guessed person who never spoke of it: offer the guess, quote nothing.
+                return Answer(question, "not_found", note=self._hint(
+                    f"{_guess_note(intent)}没有找到{speaker.name}关于这个问题的发言。"))
         if not hits:
             hits = self._own_passages(speaker, k, intent.exclude)
         if not hits:

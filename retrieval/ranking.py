@@ -57,6 +57,7 @@ COMMON = 5000  # an entity in more passages than this is not looked for around a
 _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
 _NEGATIONS = ("不", "没", "无", "未", "非")
+_CONTENT_TAGS = ("n", "v", "t")  # jieba's nouns (nr, ns…), verbs (vn…) and time words
 _STATES = {"quantity": COUNT_RE, "time": TIME_RE}
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
 
@@ -70,7 +71,7 @@ class Query:
     entities: frozenset[str]  # terms naming what the question is about
     missing: frozenset[str]  # content terms no passage holds
     phrases: tuple[str, ...] = ()
-    unknown_things: frozenset[str] = frozenset()  # missing nouns: things the corpus never names
+    unknown_words: frozenset[str] = frozenset()  # missing nouns and verbs: content never written
 
     @property
     def total(self) -> float:
@@ -79,8 +80,8 @@ class Query:
     @property
     def unanswerable(self) -> bool:
         """The question names something the corpus never mentions: a person, place,
-        organisation or number, or a thing (a noun: 门票, 分数线) it asks about."""
-        return bool(self.entities & self.missing or self.unknown_things)
+        organisation or number, or a thing or deed (门票, 分数线, 去世) it asks about."""
+        return bool(self.entities & self.missing or self.unknown_words)
 
 
 def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
@@ -90,12 +91,14 @@ def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
                                  or _NUMBER.match(term))
 
 
-def is_thing(term: str, tag: str | None) -> bool:
-    """Whether a term names a thing: a noun of jieba's dictionary (`n…`, not a verbal noun),
-    or a word of two or more characters it does not know (a name, a coined compound)."""
+def is_content_word(term: str, tag: str | None) -> bool:
+    """Whether a term is what a question is about, not how it is put: a noun, verb or time word
+    of jieba's dictionary (`门票`, `去世`, `当年`), or a word of two or more characters it does
+    not know (a name, a coined compound). Single characters, numerals, pronouns, adverbs and
+    words starting with a negation (不合理) are not."""
     if len(term) < 2 or term.startswith(_NEGATIONS) or _NUMBER.match(term):
         return False
-    return tag is None or (tag.startswith("n") and tag != "nr" or tag == "nr" and len(term) > 2)
+    return tag is None or tag.startswith(_CONTENT_TAGS)
 
 
 def _compound_of_known(term: str, known: Iterable[str]) -> bool:
@@ -117,8 +120,9 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
     `speech_is_asking`: the question asks for someone's words (who, speaker), so its speech
     verbs only ask; elsewhere (`会议强调了什么`) they are light. `quoted` are the terms the
     question puts in quotation marks, entities whatever their shape. `tag` gives a word's part
-    of speech: a noun the corpus never uses (`门票`) makes the question unanswerable; a verb
-    (`帮忙`) may be said otherwise and only weighs against a passage.
+    of speech: a content word the corpus never uses (`门票`, `去世`) makes the question
+    unanswerable, unless it is light (an answer may put `帮忙` otherwise) or a compound of
+    words the corpus uses (政协 + 主席).
     """
     quoted = {normalize(q) for q in quoted}
     weights: dict[str, float] = {}
@@ -139,11 +143,11 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
     present = [t for t in weights if t not in missing]
     # A word inside a longer one of the question (里人 of 城里人, from jieba's search cut) is
     # not decisive on its own: the longer word is.
-    things = {t for t in missing
-              if is_thing(t, tag(t)) and not _compound_of_known(t, present)
-              and not any(t != other and t in other for other in weights)}
+    unknown = {t for t in missing
+               if is_content_word(t, tag(t)) and not _compound_of_known(t, present)
+               and not any(t != other and t in other for other in weights)}
     return Query(tuple(weights), weights, frozenset(entities), frozenset(missing),
-                 tuple(phrases), frozenset(things))
+                 tuple(phrases), frozenset(unknown))
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,8 @@ def test_a_pronoun_in_a_question_about_content_is_read_as_the_last_speaker(answe
     assert [p.name for p in intent.people] == ["王海平"]
     # With nobody before, such a question is still searched for, not refused.
     assert read_question("她家有几亩茶园？", answerer.directory).kind == "plain"
+
+
+def test_a_guessed_person_who_never_spoke_of_it_is_offered_not_quoted(answerer):
+    answer = answerer.ask("郑荣盛对极地科考船设计有什么看法？")
+    assert answer.hits == () and answer.note.startswith("您是不是要找：郑荣胜")
