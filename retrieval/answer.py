@@ -192,7 +192,7 @@ class Answerer:
         k = max(1, min(k or self.top_k, 50))
         intent = read_question(question, self.directory, context)
         answer = self._answer(question, intent, k)
-        return replace(answer, context=_next_context(answer, intent, context))
+        return replace(answer, context=_next_context(answer, intent, context, self.top_k))
 
     def _answer(self, question: str, intent: Intent, k: int) -> Answer:
         if intent.kind == "unresolved":
@@ -472,16 +472,15 @@ def _guess_note(intent: Intent) -> str:
     return note + (f"（也可能是：{'、'.join(others)}）" if others else "")
 
 
-def _next_context(answer: Answer, intent: Intent, before: Context | None) -> Context:
+def _next_context(answer: Answer, intent: Intent, before: Context | None, page: int) -> Context:
     """What the next question may follow on from: the person this answer was about (or whose
-    words it quotes first) and the passages it gave about them."""
+    words it quotes first), what it asked, and the passages a first page of `page` hits showed
+    (adapters page longer answers: `还说了什么` then gives what the person has not seen)."""
     if not answer.hits:
         return before or Context()
     speaker = answer.speaker or speaker_at(answer.hits[0])
-    topic = "" if intent.kind in ("who_is", "who") else intent.topic
-    if speaker is not None and intent.speaker is not None:
-        topic = intent.topic
-    shown = tuple(hit.passage.id for hit in answer.hits)
+    topic = "" if intent.kind == "who_is" else intent.topic  # a post or name, not a topic
+    shown = tuple(hit.passage.id for hit in answer.hits[:page])
     if before is not None and before.speaker == speaker and intent.exclude:
         shown = tuple(dict.fromkeys((*before.shown, *shown)))
     return Context(speaker, topic, shown)

@@ -178,3 +178,16 @@ def test_a_pronoun_in_a_question_about_content_is_read_as_the_last_speaker(answe
 def test_a_guessed_person_who_never_spoke_of_it_is_offered_not_quoted(answerer):
     answer = answerer.ask("郑荣盛对极地科考船设计有什么看法？")
     assert answer.hits == () and answer.note.startswith("您是不是要找：郑荣胜")
+
+
+def test_a_follow_up_after_a_paged_answer_gives_what_the_first_page_did_not_show():
+    from retrieval.chunking import chunk_document
+    from tests.answer_helpers import MEETING
+    from tests.helpers import make_document
+
+    document = make_document(MEETING, "meeting.txt")
+    paged = Answerer.from_passages(chunk_document(document), [document], top_k=1)
+    first = paged.ask("李明远说了什么？", k=3)  # an adapter's pages: one hit each
+    assert len(first.hits) == 2 and first.context.shown == (first.hits[0].passage.id,)
+    more = paged.ask("他还说了什么？", context=first.context)
+    assert more.hits[0].passage.id == first.hits[1].passage.id
