@@ -12,10 +12,18 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from retrieval.attribution import Context, segment_bylined, segment_reported
+from retrieval.attribution import Floor, OpenQuote, Span, attribute
+from retrieval.cast import Cast
 from retrieval.columns import ColumnModel, place_of
+from retrieval.genre import RULES, Genre, detect_genre
+from retrieval.labels import Label, Role
 from retrieval.layout import Kind, Line, classify_document
+from retrieval.lexicon import INTERVIEW_WORDS, alternation
 from retrieval.models import Document, Passage, Segment, Speaker
+from retrieval.names import find_people, looks_like_untitled_name
+from retrieval.script import Shadow, align, simplified
+
+REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
 
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
@@ -169,7 +177,8 @@ def _stable_id(document_id: str, text: str, seen: dict[str, int]) -> str:
 
 def chunk_document(document: Document) -> list[Passage]:
     """All passages of a document, in reading order (continuations within their sections)."""
-    lines = classify_document(document.text)
+    shadow = Shadow(document.text)
+    lines = classify_document(shadow.plain)
     sections, events = _sections(lines)
     if not sections:
         return []
@@ -201,57 +210,201 @@ def chunk_document(document: Document) -> list[Passage]:
             target, moved = placement.section, placement.moved
         by_section.setdefault(target, []).append((value, moved))
         text_index += 1
+    source = _Source(shadow)
+    reader = _Reader(document, lines, sections, source)
     passages: list[Passage] = []
     seen_ids: dict[str, int] = {}
-    captions = [line for line in lines if line.kind is Kind.CAPTION]
-    context = Context()
-    for section in sections:
-        if section.speaker:
-            context.remember(section.speaker)
     order: list[int | None] = [s.index for s in sections] + [None]
     for key in order:
         entries = by_section.get(key, [])
         section = sections[key] if key is not None else None
         for paragraph_lines, moved in _paragraphs(entries):
-            text = "".join(line.text for line in paragraph_lines).strip()
-            text = re.sub(r"\s+", lambda m: " " if _is_latin_gap(m) else "", text)
-            if not text:
+            plain, original = source.paragraph(paragraph_lines)
+            if not plain:
                 continue
             first = paragraph_lines[0]
             number = len(passages) + 1
-            if section is not None and section.speaker is not None:
-                segments: list[Segment] = segment_bylined(text, number, section.speaker, context)
-            elif section is not None:
-                segments = segment_reported(text, number, context)
-            else:
-                segments = [Segment(text, None)]
-            origin = None
-            if moved:
-                origin = f"版面续文：原文第 {first.number} 行"
+            spans = reader.spans(plain, number, first, section)
+            if spans is None:
+                continue  # a speaker's label alone on its line: it opens a turn
+            segments = tuple(
+                Segment(original[span.start:span.end], source.speaker(span.speaker))
+                for span in spans
+            )
+            origin = f"版面续文：原文第 {first.number} 行" if moved else None
             heading = _heading_at(section, first.number) if section is not None else UNPLACED
             passages.append(
                 Passage(
-                    id=_stable_id(document.id, text, seen_ids),
+                    id=_stable_id(document.id, original, seen_ids),
                     document_id=document.id,
                     document_title=document.title,
                     section=heading,
                     paragraph=number,
-                    text=text,
-                    segments=tuple(segments) or (Segment(text, None),),
+                    text=original,
+                    segments=segments or (Segment(original, None),),
                     line=first.number,
                     origin=origin,
+                    source=document.source,
                 )
             )
-    for line in captions:
-        passages.append(
-            Passage(
-                id=_stable_id(document.id, line.text, seen_ids), document_id=document.id,
-                document_title=document.title, section="图片说明", paragraph=len(passages) + 1,
-                text=line.text, segments=(Segment(line.text, None),), line=line.number,
-                kind="caption",
+    for line in lines:
+        if line.kind is Kind.CAPTION:
+            text = source.line(line)
+            passages.append(
+                Passage(
+                    id=_stable_id(document.id, text, seen_ids), document_id=document.id,
+                    document_title=document.title, section="图片说明",
+                    paragraph=len(passages) + 1, text=text, segments=(Segment(text, None),),
+                    line=line.number, kind="caption", source=document.source,
+                )
             )
-        )
     return passages
+
+
+class _Source:
+    """The document's own characters for what was read in its simplified shadow."""
+
+    def __init__(self, shadow: Shadow) -> None:
+        self.shadow = shadow
+        self.plain_lines = shadow.plain.splitlines()
+        self.original_lines = shadow.original.splitlines() if not shadow.same else self.plain_lines
+        self._speakers: dict[Speaker, Speaker] = {}
+
+    def line(self, line: Line) -> str:
+        if self.shadow.same:
+            return line.text
+        index = line.number - 1
+        return align(line.text, self.plain_lines[index], self.original_lines[index])
+
+    def paragraph(self, lines: list[Line]) -> tuple[str, str]:
+        """A paragraph's text in the shadow and in the document's own characters, aligned."""
+        plain = _joined([line.text for line in lines])
+        if self.shadow.same:
+            return plain, plain
+        original = _joined([self.line(line) for line in lines])
+        return plain, original if len(original) == len(plain) else plain
+
+    def speaker(self, speaker: Speaker | None) -> Speaker | None:
+        """A speaker as the document writes them (羅秉成, not 罗秉成)."""
+        if speaker is None or self.shadow.same:
+            return speaker
+        shown = self._speakers.get(speaker)
+        if shown is None:
+            restore = self.shadow.restore
+            members = tuple(Speaker(restore(m.name), restore(m.title)) for m in speaker.members)
+            shown = Speaker(restore(speaker.name), restore(speaker.title), members)
+            self._speakers[speaker] = shown
+        return shown
+
+
+def _joined(pieces: list[str]) -> str:
+    text = "".join(pieces).strip()
+    return re.sub(r"\s+", lambda m: " " if _is_latin_gap(m) else "", text)
+
+
+class _Reader:
+    """Reads a document's paragraphs in order: its genre, its cast, who holds the floor."""
+
+    def __init__(self, document: Document, lines: list[Line], sections: list[_Section],
+                 source: _Source) -> None:
+        content = [line for line in lines if line.kind is Kind.TEXT]
+        title = simplified(document.title)
+        self.genre = detect_genre(title, [line.text for line in content],
+                                  [line.label for line in content],
+                                  any(s.speaker is not None for s in sections))
+        self.rules = RULES[self.genre]
+        self.cast = Cast()
+        for section in sections:
+            if section.speaker:
+                self.cast.remember(section.speaker)
+        self.owner: Floor | None = None
+        if self.genre is Genre.SPEECH and not any(s.speaker for s in sections):
+            people = find_people(title)
+            if people:
+                self.owner = Floor(self.cast.speaker_of(people[0]))
+        self.interviewee = _interviewee(title, content, self.cast) \
+            if self.genre is Genre.INTERVIEW else None
+        self.reporter = _reporter(content, self.cast)
+        self.turn: Floor | None = None
+        self.pending: Floor | None = None  # a broadcast's label alone: its next paragraph
+        self.open_quote = OpenQuote()
+
+    def spans(self, text: str, number: int, first: Line, section: _Section | None) \
+            -> list[Span] | None:
+        """Who says what in a paragraph; None for a label alone on its line."""
+        floor = self._floor(first, section)
+        if floor is None:
+            return None
+        return attribute(text, number, floor, self.cast, self.open_quote)
+
+    def _floor(self, first: Line, section: _Section | None) -> Floor | None:
+        label = first.label if self.rules.labels else None
+        if label is not None and label.role is Role.QUESTION and not self.rules.numbered_questions:
+            label = None
+        if label is not None:
+            floor = self._label_floor(label)
+            if label.alone:
+                if self.rules.turns_continue:
+                    self.turn = floor
+                else:
+                    self.pending = floor
+                return None
+            self.turn = floor if self.rules.turns_continue else None
+            self.pending = None
+            return floor
+        if self.pending is not None:
+            floor, self.pending = self.pending, None
+            return floor
+        if self.turn is not None:
+            if self.turn.asker and self.genre is Genre.INTERVIEW and self.interviewee:
+                # An unlabelled paragraph after a question is the answer.
+                self.turn = Floor(self.interviewee)
+            return self.turn
+        if section is not None and section.speaker is not None:
+            return Floor(section.speaker)
+        return self.owner or Floor()
+
+    def _label_floor(self, label: Label) -> Floor:
+        cast = self.cast
+        if label.role is Role.PERSON:
+            return Floor(cast.remember(Speaker(label.name, label.title)) if label.title
+                         else cast.resolve(label.name))
+        if label.role is Role.SHORT:
+            person = cast.by_surname(label.name)
+            return Floor(person) if person else Floor()
+        if label.role is Role.ANSWER:
+            return Floor(self.interviewee) if self.interviewee else Floor()
+        if label.role is Role.ASKER and label.title in REPORTER_LABELS and self.reporter:
+            return Floor(self.reporter)
+        return Floor(asker=label.role in (Role.ASKER, Role.QUESTION))
+
+
+def _interviewee(title: str, content: list[Line], cast: Cast) -> Speaker | None:
+    """The person an interview's headline or introduction names as interviewed."""
+    named = re.search(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff·]{{2,8}})", title)
+    if named:
+        people = find_people(named.group("who")) or [
+            m for m in [named.group("who")[:n] for n in (3, 2, 4)] if looks_like_untitled_name(m)]
+        if people:
+            first = people[0]
+            return cast.speaker_of(first) if not isinstance(first, str) else cast.resolve(first)
+    intro: list[Speaker] = []
+    for line in content:
+        if line.label is not None:
+            break
+        for mention in cast.mentions(line.text):
+            intro.append(cast.speaker_of(mention))
+    distinct = list(dict.fromkeys(intro))
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def _reporter(content: list[Line], cast: Cast) -> Speaker | None:
+    """The one reporter a text names (`本台记者熊传刚：`), whom a bare `记者：` then means."""
+    reporters = {line.label.name for line in content if line.label is not None
+                 and line.label.role is Role.PERSON and "记者" in line.label.title}
+    if len(reporters) == 1:
+        return cast.resolve(reporters.pop())
+    return None
 
 
 def _is_latin_gap(match: re.Match[str]) -> bool:
@@ -263,10 +416,11 @@ def _is_latin_gap(match: re.Match[str]) -> bool:
 
 
 def _paragraphs(entries: list[tuple[Line, bool]]) -> list[tuple[list[Line], bool]]:
-    """Group a section's lines into paragraphs: a line ending mid-sentence joins the next one."""
+    """Group a section's lines into paragraphs: a line ending mid-sentence joins the next one,
+    unless that one opens a turn (a speaker's label, a numbered question)."""
     paragraphs: list[tuple[list[Line], bool]] = []
     for line, moved in entries:
-        if paragraphs and not paragraphs[-1][0][-1].terminated:
+        if paragraphs and not paragraphs[-1][0][-1].terminated and not line.opens_paragraph:
             paragraphs[-1][0].append(line)
         else:
             paragraphs.append(([line], moved))

@@ -12,6 +12,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from retrieval.labels import Label, Role, read_label
 from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, parse_byline
 
 
@@ -38,11 +39,19 @@ class Line:
     credit: str = ""  # a credit that ended this text line, or the credit itself
     author_title: str = ""  # from (作者为…)
     names: tuple[str, ...] = field(default=())  # authors of a bold or marked byline
+    label: Label | None = None  # a transcript's speaker label the line starts with
 
     @property
     def terminated(self) -> bool:
         """True when the line ends a sentence, so the next line does not continue it."""
-        return bool(self.credit) or ends_sentence(self.text)
+        return (bool(self.credit) or ends_sentence(self.text)
+                or (self.label is not None and self.label.alone))
+
+    @property
+    def opens_paragraph(self) -> bool:
+        """True when the line starts a paragraph whatever the line before it: a speaker label
+        or a numbered question starts a turn."""
+        return self.label is not None
 
     @property
     def signs_off(self) -> bool:
@@ -51,6 +60,7 @@ class Line:
 
 
 TERMINAL = "。！？!?…：:"
+HEADLINE_LENGTH = 100  # characters a first line may have and still be the headline
 _CLOSERS = "”’」』）)》】"
 
 
@@ -182,14 +192,19 @@ def classify(number: int, raw: str) -> Line:
             )
     if _BARE_NAME.match(text):
         return Line(number, Kind.NAME, text)
+    label = read_label(text)
+    if label is not None and label.alone and label.role is not Role.QUESTION:
+        return Line(number, Kind.TEXT, text, label=label)
     if _is_heading(text):
         return Line(number, Kind.HEADING, text)
     lead = _LEAD.match(text)
     if lead and lead.end() > 0:
         text = text[lead.end():].strip()
+        label = None
     if credit:
-        return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip())
-    return Line(number, Kind.TEXT, text)
+        return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip(),
+                    label=label)
+    return Line(number, Kind.TEXT, text, label=label)
 
 
 def classify_document(text: str) -> list[Line]:
@@ -201,6 +216,11 @@ def classify_document(text: str) -> list[Line]:
     """
     lines = [classify(number, raw) for number, raw in enumerate(text.splitlines(), start=1)]
     content = [line for line in lines if line.kind is not Kind.BLANK]
+    if content and content[0].kind is Kind.TEXT and not content[0].terminated \
+            and len(content[0].text) <= HEADLINE_LENGTH and content[0].label is None:
+        # A long headline on the first line (`…——曹雪涛校长在开学典礼上的讲话`).
+        first = content[0]
+        lines[first.number - 1] = content[0] = Line(first.number, Kind.HEADING, first.text)
     for before, line, after, then in zip(content, content[1:], content[2:], content[3:]):
         if (
             line.kind is Kind.HEADING
