@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
 from retrieval.attribution import Floor, OpenQuote, Span, attribute
 from retrieval.cast import Cast
@@ -18,154 +17,19 @@ from retrieval.columns import ColumnModel, place_of
 from retrieval.genre import RULES, Genre, detect_genre
 from retrieval.labels import Label, Role
 from retrieval.layout import Kind, Line, classify_document
-from retrieval.lexicon import INTERVIEW_WORDS, alternation
+from retrieval.lexicon import INTERVIEW_WORDS, TITLE_ALT, alternation
 from retrieval.models import Document, Passage, Segment, Speaker
-from retrieval.names import find_people, looks_like_untitled_name
+from retrieval.names import find_people, find_titled_mentions, name_starting
 from retrieval.script import Shadow, align, simplified
+from retrieval.sections import Section, SectionStart, TextLine, document_title, page_sections
+
+__all__ = ["chunk_document", "document_title"]
 
 REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
+_ROLE_AT_END = re.compile(f"(?:{TITLE_ALT})$")
+_INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff]{{2,4}})$")
 
 UNPLACED = "（版面续文，未能确定所属栏目）"
-
-
-@dataclass
-class _Section:
-    index: int
-    heading: str
-    speaker: Speaker | None
-    headings: dict[int, str] = field(default_factory=dict)  # line number -> subheading
-
-
-def document_title(lines: list[Line], fallback: str) -> str:
-    """The headline: the first heading, with a continuation line (——…, 暨…) joined to it."""
-    headings = []
-    for line in lines:
-        if line.kind is Kind.BLANK:
-            continue
-        if line.kind is not Kind.HEADING:
-            break
-        headings.append(line.text)
-    if not headings:
-        return fallback
-    title = headings[0]
-    for extra in headings[1:]:
-        if extra.startswith(("——", "暨", "—")):
-            title += extra
-        else:
-            break
-    return title
-
-
-def _byline_speaker(group: list[Line]) -> Speaker:
-    people: list[Speaker] = []
-    for line in group:
-        if line.people:
-            people.extend(Speaker(m.name, m.title) for m in line.people)
-        else:
-            people.extend(Speaker(name) for name in (line.names or (line.text,)))
-    return Speaker.joint(people)
-
-
-def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object]]]:
-    """Sections of the page and the event stream (section starts and text lines) in file order."""
-    sections: list[_Section] = []
-    events: list[tuple[str, object]] = []
-    content = [line for line in lines if line.kind is not Kind.BLANK]
-    pending_heading = ""
-    headings_run: list[str] = []
-    seen_text = False
-    signed = False  # the current section's author has signed off: (作者为…) ends an article
-    i = 0
-    while i < len(content):
-        line = content[i]
-        if line.kind in (Kind.BYLINE, Kind.NAME):
-            if line.kind is Kind.NAME and seen_text:
-                # A bare name inside the body is a fragment of text, not an author.
-                line = Line(line.number, Kind.TEXT, line.text)
-            else:
-                if sections and pending_heading:
-                    # The headline above this byline belongs to it, not to the section before.
-                    previous = sections[-1].headings
-                    for number in [n for n, h in previous.items() if h == pending_heading]:
-                        del previous[number]
-                group = [line]
-                while i + 1 < len(content) and content[i + 1].kind is Kind.BYLINE:
-                    i += 1
-                    group.append(content[i])
-                heading = next((g.heading for g in group if g.heading), "") or pending_heading
-                section = _Section(len(sections), heading, _byline_speaker(group))
-                if sections and not _has_text(events):
-                    # A byline with no text of its own is superseded by this one.
-                    superseded = sections.pop()
-                    events.pop()  # its start, the last event
-                    section.index = len(sections)
-                    section.heading = superseded.heading or section.heading
-                sections.append(section)
-                events.append(("start", section.index))
-                signed = False
-                pending_heading = ""
-                headings_run = []
-                i += 1
-                continue
-        if line.kind is Kind.HEADING:
-            if headings_run and headings_run[-1].endswith("——"):
-                headings_run[-1] += line.text
-            else:
-                headings_run.append(line.text)
-            pending_heading = headings_run[-1]
-            if sections:
-                current = sections[-1]
-                if current.speaker and not current.heading and not _has_text(events):
-                    current.heading = pending_heading  # headline printed under its byline
-                else:
-                    current.headings[line.number] = pending_heading
-            i += 1
-            continue
-        headings_run = []
-        if line.kind is Kind.CREDIT:
-            if events and events[-1][0] == "text":
-                previous = events[-1][1]
-                assert isinstance(previous, Line)
-                events[-1] = ("text", Line(previous.number, previous.kind, previous.text,
-                                           credit=line.text))
-                if line.author_title and sections and sections[-1].speaker:
-                    sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
-            signed = line.signs_off and bool(sections and sections[-1].speaker)
-            i += 1
-            continue
-        if line.kind is Kind.TEXT:
-            if not sections or signed:
-                # Text before any byline, or after an author's sign-off: nobody's known words.
-                sections.append(_Section(len(sections), pending_heading, None))
-                events.append(("start", sections[-1].index))
-                signed = False
-            events.append(("text", line))
-            pending_heading = ""  # a headline is one only directly above its byline
-            seen_text = True
-            signed = line.signs_off and sections[-1].speaker is not None
-        i += 1
-    return sections, events
-
-
-def _with_title(speaker: Speaker, title: str) -> Speaker:
-    if speaker.members:
-        return speaker
-    return Speaker(speaker.name, title)
-
-
-def _has_text(events: list[tuple[str, object]]) -> bool:
-    """Whether the latest section has text: its start is the last event until text follows."""
-    return bool(events) and events[-1][0] == "text"
-
-
-def _heading_at(section: _Section, line_number: int) -> str:
-    heading = section.heading
-    for number, sub in sorted(section.headings.items()):
-        if number <= line_number:
-            heading = sub if section.speaker is None or not section.heading else (
-                f"{section.heading} · {sub}" if sub != section.heading else sub
-            )
-    return heading
 
 
 def _stable_id(document_id: str, text: str, seen: dict[str, int]) -> str:
@@ -179,12 +43,12 @@ def chunk_document(document: Document) -> list[Passage]:
     """All passages of a document, in reading order (continuations within their sections)."""
     shadow = Shadow(document.text)
     lines = classify_document(shadow.plain)
-    sections, events = _sections(lines)
+    sections, events = page_sections(lines)
     if not sections:
         return []
-    texts = [value for kind, value in events if kind == "text"]
+    texts = [event.line for event in events if isinstance(event, TextLine)]
     bylined = [s for s in sections if s.speaker is not None]
-    uses_credits = sum(1 for line in texts if isinstance(line, Line) and line.credit) >= 2
+    uses_credits = sum(1 for line in texts if line.credit) >= 2
     model = ColumnModel(
         {s.index: place_of(s.speaker.title) for s in bylined if s.speaker},
         uses_credits,
@@ -196,19 +60,18 @@ def chunk_document(document: Document) -> list[Passage]:
         placements = None
     # Each section's lines, in reading order; lines that could not be placed stay apart.
     by_section: dict[int | None, list[tuple[Line, bool]]] = {}
-    home = None
+    home: int | None = None
     text_index = 0
-    for kind, value in events:
-        if kind == "start":
-            home = value
+    for event in events:
+        if isinstance(event, SectionStart):
+            home = event.index
             continue
-        assert isinstance(value, Line)
         if placements is None:
             target, moved = home, False
         else:
             placement = placements[text_index]
             target, moved = placement.section, placement.moved
-        by_section.setdefault(target, []).append((value, moved))
+        by_section.setdefault(target, []).append((event.line, moved))
         text_index += 1
     source = _Source(shadow)
     reader = _Reader(document, lines, sections, source)
@@ -232,12 +95,13 @@ def chunk_document(document: Document) -> list[Passage]:
                 for span in spans
             )
             origin = f"版面续文：原文第 {first.number} 行" if moved else None
-            heading = _heading_at(section, first.number) if section is not None else UNPLACED
+            heading = section.heading_at(first.number) if section is not None else UNPLACED
+            article = section.article if section is not None and section.article else ""
             passages.append(
                 Passage(
                     id=_stable_id(document.id, original, seen_ids),
                     document_id=document.id,
-                    document_title=document.title,
+                    document_title=source.text(article) if article else document.title,
                     section=heading,
                     paragraph=number,
                     text=original,
@@ -284,6 +148,10 @@ class _Source:
         original = _joined([self.line(line) for line in lines])
         return plain, original if len(original) == len(plain) else plain
 
+    def text(self, plain: str) -> str:
+        """A piece of the shadow in the document's own characters."""
+        return self.shadow.restore(plain)
+
     def speaker(self, speaker: Speaker | None) -> Speaker | None:
         """A speaker as the document writes them (羅秉成, not 罗秉成)."""
         if speaker is None or self.shadow.same:
@@ -305,7 +173,7 @@ def _joined(pieces: list[str]) -> str:
 class _Reader:
     """Reads a document's paragraphs in order: its genre, its cast, who holds the floor."""
 
-    def __init__(self, document: Document, lines: list[Line], sections: list[_Section],
+    def __init__(self, document: Document, lines: list[Line], sections: list[Section],
                  source: _Source) -> None:
         content = [line for line in lines if line.kind is Kind.TEXT]
         title = simplified(document.title)
@@ -329,7 +197,7 @@ class _Reader:
         self.pending: Floor | None = None  # a broadcast's label alone: its next paragraph
         self.open_quote = OpenQuote()
 
-    def spans(self, text: str, number: int, first: Line, section: _Section | None) \
+    def spans(self, text: str, number: int, first: Line, section: Section | None) \
             -> list[Span] | None:
         """Who says what in a paragraph; None for a label alone on its line."""
         floor = self._floor(first, section)
@@ -337,7 +205,7 @@ class _Reader:
             return None
         return attribute(text, number, floor, self.cast, self.open_quote)
 
-    def _floor(self, first: Line, section: _Section | None) -> Floor | None:
+    def _floor(self, first: Line, section: Section | None) -> Floor | None:
         label = first.label if self.rules.labels else None
         if label is not None and label.role is Role.QUESTION and not self.rules.numbered_questions:
             label = None
@@ -380,28 +248,36 @@ class _Reader:
 
 
 def _interviewee(title: str, content: list[Line], cast: Cast) -> Speaker | None:
-    """The person an interview's headline or introduction names as interviewed."""
-    named = re.search(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff·]{{2,8}})", title)
-    if named:
-        people = find_people(named.group("who")) or [
-            m for m in [named.group("who")[:n] for n in (3, 2, 4)] if looks_like_untitled_name(m)]
-        if people:
-            first = people[0]
-            return cast.speaker_of(first) if not isinstance(first, str) else cast.resolve(first)
-    intro: list[Speaker] = []
+    """The person an interview's headline and introduction name as interviewed: the only
+    person they name, or the only one with the role the headline gives (`…访…学院院长`)."""
+    people: list[Speaker] = [cast.speaker_of(m) for m in find_people(title)]
+    named = _INTERVIEWED.search(title)
+    if named and not people:
+        name = name_starting(named.group("who"))
+        if name is not None:
+            return cast.remember(cast.resolve(name))  # `访谈段文洋`
     for line in content:
         if line.label is not None:
             break
-        for mention in cast.mentions(line.text):
-            intro.append(cast.speaker_of(mention))
-    distinct = list(dict.fromkeys(intro))
-    return distinct[0] if len(distinct) == 1 else None
+        people.extend(cast.speaker_of(m) for m in cast.mentions(line.text))
+    distinct = list(dict.fromkeys(p for p in people if p.name))
+    if len(distinct) == 1:
+        return distinct[0]
+    role = _ROLE_AT_END.search(title)
+    if role:
+        matching = [p for p in distinct if p.title.endswith(role.group())]
+        if len(matching) == 1:
+            return matching[0]
+    return None
 
 
 def _reporter(content: list[Line], cast: Cast) -> Speaker | None:
-    """The one reporter a text names (`本台记者熊传刚：`), whom a bare `记者：` then means."""
+    """The one reporter a text names (`本台记者熊传刚：`, `记者晁思远在…看到`), whom a bare
+    `记者：` then means; None when it names none or several."""
     reporters = {line.label.name for line in content if line.label is not None
                  and line.label.role is Role.PERSON and "记者" in line.label.title}
+    for line in content[:3]:
+        reporters.update(m.name for m in find_titled_mentions(line.text) if m.title.endswith("记者"))
     if len(reporters) == 1:
         return cast.resolve(reporters.pop())
     return None

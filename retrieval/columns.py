@@ -28,6 +28,7 @@ from functools import lru_cache
 import jieba
 
 from retrieval.layout import Line
+from retrieval.sections import Event, SectionStart, TextLine
 
 logger = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)
@@ -149,13 +150,13 @@ class ColumnModel:
             return 0.0
         return PLACE_WEIGHT if section in named else -PLACE_WEIGHT
 
-    def _profiles(self, events: list[tuple[str, object]]) -> None:
+    def _profiles(self, events: list[Event]) -> None:
         """Character-bigram profiles of each bylined section's own text, before its first cut.
 
         A section's own text runs from its byline to its credit, the next byline, or the first
         line break that does not read on (a likely column cut); later pieces are compared with it.
         """
-        texts = [v for k, v in events if k == "text"]
+        texts = [event.line for event in events if isinstance(event, TextLine)]
         df: Counter[str] = Counter()
         for line in texts:
             df.update(set(_bigrams(line.text)))  # type: ignore[attr-defined]
@@ -165,12 +166,11 @@ class ColumnModel:
         section: int | None = None
         reading = False
         previous: Line | None = None
-        for kind, value in events:
-            if kind == "start":
-                section, reading, previous = int(value), True, None  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                section, reading, previous = event.index, True, None
                 continue
-            line = value
-            assert isinstance(line, Line)
+            line = event.line
             if reading and previous is not None and not previous.terminated:
                 reading = join_gain(previous.text, line.text) > 0.5
             if reading and section in self.bylined:
@@ -210,20 +210,19 @@ class ColumnModel:
             return 0.0
         return join_gain(tail.text, line.text)
 
-    def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
-        """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
+    def assign(self, events: list[Event]) -> list[Placement]:
+        """Place every text line of `events` (section starts and text lines, in file order)."""
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
         self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
-        for kind, value in events:
-            if kind == "start":
-                beam = [self._start(state, int(value)) for state in beam]  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                beam = [self._start(state, event.index) for state in beam]
                 continue
-            line = value  # type: ignore[assignment]
             expanded: list[_State] = []
             for state in beam:
-                expanded.extend(self._advance(state, line))  # type: ignore[arg-type]
+                expanded.extend(self._advance(state, event.line))
             expanded.sort(key=lambda st: st.score, reverse=True)
             beam = self._dedupe(expanded)[:BEAM]
         for state in beam:
@@ -311,13 +310,13 @@ class ColumnModel:
             vector = self._vectors[line.number] = self._vector(line.text)
         return vector
 
-    def _placements(self, beam: list[_State], events: list[tuple[str, object]]) -> list[Placement]:
+    def _placements(self, beam: list[_State], events: list[Event]) -> list[Placement]:
         best = beam[0]
         home: list[int | None] = []
         section: int | None = None
-        for kind, value in events:
-            if kind == "start":
-                section = int(value)  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                section = event.index
             else:
                 home.append(section)
         uncertain: set[int] = set()

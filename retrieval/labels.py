@@ -57,7 +57,7 @@ _BRACKET = re.compile(rf"^\s*(?:{_NUMBER})?【(?P<who>[^】]{{1,24}})】\s*[：:
 _PARENTHESIZED = re.compile(r"^(?P<name>[^（(]{2,8})[（(](?P<title>[^）)]{1,30})[）)]$")
 _NUMBERED_QUESTION = re.compile(rf"^\s*{_NUMBER}[^：:]{{4,}}[？?]\s*$")
 _SPEECH_VERB_END = re.compile(f"(?:{CUE_ALT})$")
-_DATE_OR_NUMBER = re.compile(r"[\d０-９年月日时点号]")
+_DATE_OR_NUMBER = re.compile(r"[\d０-９]|[一二三四五六七八九十]+[年月日时点号]")
 _PERSON_NOUN_END = re.compile(f"(?:{alternation(PERSON_NOUNS)})$")
 _SPACE = re.compile(r"[\s　]+")
 

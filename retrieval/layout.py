@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from retrieval.labels import Label, Role, read_label
-from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, parse_byline
+from retrieval.names import (
+    Mention,
+    find_titled_mentions,
+    looks_like_foreign_name,
+    looks_like_name,
+    looks_like_untitled_name,
+    parse_byline,
+)
 
 
 class Kind(enum.Enum):
@@ -40,6 +47,9 @@ class Line:
     author_title: str = ""  # from (作者为…)
     names: tuple[str, ...] = field(default=())  # authors of a bold or marked byline
     label: Label | None = None  # a transcript's speaker label the line starts with
+    level: int = 0  # a markdown heading's level (`# …` is 1)
+    lead: str = ""  # a news lead taken off the line's start (`本报讯 记者…报道`)
+    staff: bool = False  # a reporter's or editor's line (`记者 张三 李四`)
 
     @property
     def terminated(self) -> bool:
@@ -154,11 +164,13 @@ def classify(number: int, raw: str) -> Line:
     stripped = raw.strip().replace("\u3000", " ").strip()
     if not stripped:
         return Line(number, Kind.BLANK, "")
-    if _MARKDOWN_HEADING.match(stripped):
+    markdown = _MARKDOWN_HEADING.match(stripped)
+    if markdown:
         text = strip_markdown(stripped)
         if _LABEL.match(text):
             return Line(number, Kind.LABEL, text)
-        return Line(number, Kind.HEADING, text) if text else Line(number, Kind.BLANK, "")
+        level = markdown.group().count("#")
+        return Line(number, Kind.HEADING, text, level=level) if text else Line(number, Kind.BLANK, "")
     bold = _BOLD_AUTHORS.match(stripped)
     if bold:
         names: list[str] = []
@@ -166,8 +178,10 @@ def classify(number: int, raw: str) -> Line:
             names.extend(part for part in run.split() if part)
         return Line(number, Kind.BYLINE, strip_markdown(stripped), names=tuple(names))
     text = strip_markdown(stripped)
-    if _LABEL.match(text) or _DATE.match(text) or _STAFF.match(text):
+    if _LABEL.match(text) or _DATE.match(text):
         return Line(number, Kind.LABEL, text)
+    if _STAFF.match(text):
+        return Line(number, Kind.LABEL, text, staff=True)
     marked = _MARKED.match(text)
     if marked:
         line = _marked_byline(number, marked.group(1).strip())
@@ -192,19 +206,35 @@ def classify(number: int, raw: str) -> Line:
             )
     if _BARE_NAME.match(text):
         return Line(number, Kind.NAME, text)
+    names = _names_only(text)
+    if names:
+        return Line(number, Kind.NAME, text, names=names)
     label = read_label(text)
     if label is not None and label.alone and label.role is not Role.QUESTION:
         return Line(number, Kind.TEXT, text, label=label)
     if _is_heading(text):
         return Line(number, Kind.HEADING, text)
     lead = _LEAD.match(text)
+    lead_text = ""
     if lead and lead.end() > 0:
+        lead_text = lead.group().strip()
         text = text[lead.end():].strip()
         label = None
     if credit:
         return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip(),
-                    label=label)
-    return Line(number, Kind.TEXT, text, label=label)
+                    label=label, lead=lead_text)
+    return Line(number, Kind.TEXT, text, label=label, lead=lead_text)
+
+
+def _names_only(text: str) -> tuple[str, ...]:
+    """The names of a line of two to four names and nothing else (`杨庆山 陈雨露`), or ()."""
+    names = tuple(name for name in _NAME_SEPARATORS.split(text) if name)
+    if not 2 <= len(names) <= 4:
+        return ()
+    if all(looks_like_untitled_name(n) or looks_like_name(n) and len(n) >= 3
+           or looks_like_foreign_name(n) for n in names):
+        return names
+    return ()
 
 
 def classify_document(text: str) -> list[Line]:

@@ -50,6 +50,7 @@ TITLE_ALT = alternation(TITLE_WORDS)
 SINGLE_SURNAMES = frozenset(_words("people", "single_surnames") + _words("people", "rare_surnames"))
 TRANSLITERATION = frozenset(_words("people", "transliteration"))
 HONORIFICS = _words("people", "honorifics")
+ORGANISATION_SUFFIXES = _words("people", "organisation_suffixes")
 DESCRIPTOR_ENDINGS = frozenset(_words("people", "descriptor_endings"))
 SURNAME_HONORIFICS = _words("people", "surname_honorifics")
 FAMILIAR_PREFIXES = _words("people", "familiar_prefixes")
@@ -61,6 +62,7 @@ NAME_FOLLOWERS = _words("people", "name_followers")
 NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
 COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
 PRONOUNS = _words("people", "pronouns")
+COLLECTIVE_TITLES = re.compile(alternation(_words("people", "collective_titles")))
 
 # -- what stands between a name and its speech verb ---------------------------------------
 BRIDGE = (

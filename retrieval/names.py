@@ -31,6 +31,7 @@ from retrieval.lexicon import (
     MANNER,
     NAME_FOLLOWERS,
     NAME_STOP,
+    ORGANISATION_SUFFIXES,
     NOT_IN_NAMES,
     SINGLE_SURNAMES,
     TEXTS,
@@ -72,7 +73,7 @@ def looks_like_untitled_name(candidate: str) -> bool:
     if not looks_like_name(candidate) or len(candidate) == 4 and not candidate.startswith(
             COMPOUND_SURNAMES):
         return False
-    if is_common_word(candidate) or candidate in TEXTS:
+    if is_common_word(candidate) or candidate in TEXTS or candidate[:2] in TEXTS:
         return False
     given = candidate[2:] if candidate.startswith(COMPOUND_SURNAMES) else candidate[1:]
     return len(given) < 2 or not is_common_given_name(given)
@@ -120,8 +121,11 @@ def split_name(after_title: str, strict: bool = False) -> str | None:
 
 def _split_name(after_title: str, followers: re.Pattern[str]) -> str | None:
     dotted = _DOTTED.match(after_title)
-    if dotted and followers.match(after_title, dotted.end()):
-        return dotted.group()
+    if dotted:
+        last_dot = dotted.group().rindex("·")
+        for end in range(last_dot + 2, dotted.end() + 1):  # the shortest name that reads on
+            if followers.match(after_title, end):
+                return after_title[:end]
     for length in (3, 2, 4):
         if len(after_title) < length:
             continue
@@ -202,6 +206,17 @@ def find_titled_mentions(text: str, strict: bool = False) -> list[Mention]:
 _AFTER_NAME = re.compile(f"(?:{alternation(TITLE_WORDS + HONORIFICS)})")
 
 
+def name_starting(text: str) -> str | None:
+    """The untitled personal name `text` starts with, if one can be told (`甘露说`: not a name
+    of three characters)."""
+    for length in (4, 3, 2) if text[:2] in COMPOUND_SURNAMES else (3, 2):
+        candidate = text[:length]
+        if len(candidate) == length and _plausible(candidate) and candidate[-1] not in NAME_STOP \
+                and looks_like_untitled_name(candidate):
+            return candidate
+    return None
+
+
 def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
     """The untitled personal name that ends at `end` in `text`, if one can be told: a name with
     a two-character surname first (`司马蕴章`, not `马蕴章`), then three characters, then two;
@@ -211,7 +226,7 @@ def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
         if start < lower:
             continue
         candidate = text[start:end]
-        if not _plausible(candidate) or candidate[-1] in NAME_STOP:
+        if not _plausible(candidate) or candidate[-1] in NAME_STOP or candidate[0] in NAME_STOP:
             continue
         if start > 0 and is_common_given_name(text[start - 1:start + 1]):
             continue  # the first character ends the word before (`老师李明教授`)
@@ -234,6 +249,8 @@ def find_honorific_mentions(text: str) -> list[Mention]:
     lower = 0
     for match in _AFTER_NAME.finditer(text):
         end = match.start()
+        if _ORGANISATION.match(text, match.end()):
+            continue  # `龙江工程师学院`: a title word inside an organisation's name
         name = name_ending_at(text, end, lower)
         if name is not None:
             mentions.append(Mention(end - len(name), match.end(), name, match.group()))
@@ -248,7 +265,8 @@ def find_honorific_mentions(text: str) -> list[Mention]:
 
 def find_dotted_names(text: str) -> list[Mention]:
     """Transliterated names written with a middle dot (`劳尔·卡斯特罗`), without a title run
-    into them on either side (`总统劳尔·卡斯特罗`, `阿依古丽·买买提委员`)."""
+    into them on either side (`总统劳尔·卡斯特罗`, `阿依古丽·买买提委员`: the title after the
+    name belongs to the mention, as an honorific's does)."""
     found = []
     for match in _DOTTED.finditer(text):
         start, end = match.start(), match.end()
@@ -256,26 +274,47 @@ def find_dotted_names(text: str) -> list[Mention]:
         for title in _TITLE_RUN.finditer(text, start, first_dot):
             start = title.end()  # the name starts after the last title before the dot
         last_dot = text.rindex("·", start, end)
+        title = ""
         after = _AFTER_NAME.search(text, last_dot + 2, end)
-        if after:
-            end = after.start()
-        follower = _STRONG_FOLLOWERS.match(text, end)
-        if follower is None or not follower.group():
-            cue = _SPEECH_AFTER_RE.search(text, last_dot + 2, end + 12)
-            if cue and cue.start() < end:
-                end = cue.start()
+        cue = _SPEECH_AFTER_RE.search(text, last_dot + 2, end)
+        if after and (cue is None or after.start() <= cue.start()):
+            end, mention_end, title = after.start(), after.end(), after.group()
+        elif cue:
+            end = mention_end = cue.start()
+        else:
+            mention_end = end
         name = text[start:end]
         if name and looks_like_foreign_name(name):
-            found.append(Mention(start, end, name))
+            found.append(Mention(start, mention_end, name, title))
     return found
 
 
 _SPEECH_AFTER_RE = re.compile(_SPEECH_AFTER)
+_ORGANISATION = re.compile(f"(?:{alternation(ORGANISATION_SUFFIXES)})")
 
 
 # An untitled name right before a speech verb: the name is the longest run of characters in
 # front of the verb; `name_ending_at` then keeps only the name itself (`蕉农郗永福跟我说`).
 _BEFORE_SPEECH = re.compile(rf"[{CJK}]{{2,5}}(?={_SPEECH_AFTER})")
+
+
+def find_described_names(text: str) -> list[Mention]:
+    """Untitled names right after a description of the person (`蕉农郗永福`, `街坊麦志荣`,
+    `求职者聂小勇`): the description ends in a character of a person noun."""
+    found: list[Mention] = []
+    position = 0
+    for match in _DESCRIBED.finditer(text):
+        start = match.end()
+        if start < position:
+            continue
+        name = name_starting(text[start:start + 4])
+        if name is not None:
+            found.append(Mention(start, start + len(name), name))
+            position = start + len(name)
+    return found
+
+
+_DESCRIBED = re.compile(f"[{''.join(sorted(DESCRIPTOR_ENDINGS))}]")
 
 
 def find_untitled_speakers(text: str) -> list[Mention]:

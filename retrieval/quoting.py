@@ -38,7 +38,7 @@ from retrieval.lexicon import (
     alternation,
 )
 from retrieval.models import Speaker
-from retrieval.names import Mention, looks_like_untitled_name
+from retrieval.names import Mention, find_described_names, name_starting
 from retrieval.quotes import Quote
 
 NOBODY = Speaker("\u0000nobody")  # a decision that the words are nobody's we can name
@@ -46,6 +46,10 @@ NOBODY = Speaker("\u0000nobody")  # a decision that the words are nobody's we ca
 _TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"
 # After the speaker, up to the opening mark: the verb, an object (`勉励南开学子`), a colon.
 _INTRODUCING = re.compile(rf"{_TAIL}[^。！？“”「」：:，,]{{0,12}}?[：:，,]?\s*$")
+# A speech verb right before the opening mark.
+_VERB_AT_END = re.compile(rf"(?:{CUE_ALT}){VERB_ENDING}[：:，,]?\s*$")
+_PUNCTUATION = re.compile(r"[。！？，,；;：:“”「」]")
+LOOSE_REACH = 20  # characters between a speaker and the verb that introduces their quotation
 # After a closing mark, up to the speaker: a comma, a setting (`在推进会上，`).
 _SETTING = r"(?:[，,]?\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?)?"
 _CLOSING = re.compile(_TAIL)
@@ -136,6 +140,16 @@ def introduced(view: QuoteView) -> Speaker | None:
             if _REQUESTED.search(clause, 0, mention.start):
                 return None  # `请陈处长说明：` asks; the words are not theirs yet
             return view.cast.speaker_of(mention)
+    verb = _VERB_AT_END.search(clause)
+    if verb:
+        # `蕉农郗永福指着倒成一片的蕉园跟我说：「…」`: the verb right before the mark, its
+        # subject the last person named before it, with no punctuation in between.
+        before = [m for m in mentions if m.end <= verb.start()] or [
+            m for m in find_described_names(clause) if m.end <= verb.start()]
+        if before and verb.start() - before[-1].end <= LOOSE_REACH \
+                and not _PUNCTUATION.search(clause, before[-1].end, verb.start()) \
+                and not _REQUESTED.search(clause, 0, before[-1].start):
+            return view.cast.speaker_of(before[-1])
     for match in reversed(list(_PRONOUN.finditer(clause))):
         if _INTRODUCING.match(clause, match.end()) and not _later_mention(mentions, match.end()):
             if view.nested:
@@ -210,9 +224,8 @@ def subject_after(view: QuoteView) -> Speaker | None:
     clause = after[:_clause_end(after, 0)]
     mentions = view.cast.mentions(clause[:SUBJECT_REACH + 8])
     if not mentions:
-        name = next((after[:n] for n in (3, 2) if looks_like_untitled_name(after[:n])
-                     and _AFTER_SUBJECT.match(after[n:])), None)
-        if name is None:
+        name = name_starting(after)
+        if name is None or not _AFTER_SUBJECT.match(after[len(name):]):
             return None
         return view.cast.remember(view.cast.resolve(name))
     if len({m.name for m in mentions}) > 1:

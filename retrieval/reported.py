@@ -25,6 +25,7 @@ from retrieval.lexicon import (
     ADVERBIAL,
     BRIDGE,
     COLLECTIVE,
+    COLLECTIVE_TITLES,
     CUE_ALT,
     LETTERS,
     MANNER,
@@ -86,7 +87,7 @@ _GIVES_SPEECH = re.compile(
 )
 _CLOSERS = ("”", "」", "’", "』")
 _REQUESTED = re.compile(f"(?:{alternation(REQUESTS)})(?:[^。！？，,]{{0,6}})$")
-_SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了)?(?P<letter>{alternation(LETTERS)})")
+_SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了|的)?(?P<letter>{alternation(LETTERS)})")
 # Openings before a sentence's subject: `随后，`, `会上，`, a quoted nickname (`“妹妹”`, masked
 # as a term), a phrase about someone else (`和高凡乔一样，`).
 _SUBJECT_OPENING = re.compile(
@@ -260,10 +261,19 @@ def narration_names(sentence: Sentence, reading: Reading) -> bool:
     titled = [m for m in sentence.mentions if m.title]
     if not (sentence.mentions or NARRATIVE_START.match(sentence.text)):
         return False
+    if not sentence.mentions:
+        reading.add(sentence.start, sentence.end, None, Voice.NARRATION)
+        reading.current = None
+        reading.cast.narrated(None, reading.paragraph)
+        return True
     sent = _SENDS.search(sentence.text)
     subject = _subject(sentence, reading.cast)
-    if sent and subject is not None:
-        reading.cast.wrote(sent.group("letter"), subject, reading.paragraph)
+    if sent:
+        # `…副厅长东方晓发来的贺信`: the person right before the verb sent it; else the subject.
+        sender = next((reading.cast.speaker_of(m) for m in sentence.mentions
+                       if 0 <= sent.start() - m.end <= 2), subject)
+        if sender is not None:
+            reading.cast.wrote(sent.group("letter"), sender, reading.paragraph)
     if not titled and not NARRATIVE_START.match(sentence.text):
         # Only bare names of the cast (`孙荣平首先传达了…`): narration about them, nobody's
         # words, unless reported speech goes on (`…，吴红梅的建议得到了采纳`).
@@ -277,8 +287,11 @@ def narration_names(sentence: Sentence, reading: Reading) -> bool:
 
 
 def continues(sentence: Sentence, reading: Reading) -> bool:
-    """Anything else goes on in the voice of the sentence before."""
+    """Anything else goes on in the voice of the sentence before; a sentence nobody speaks
+    that names nobody moves the narration away from whom a later 他 could mean."""
     reading.add(sentence.start, sentence.end, reading.current, Voice.CONTINUED)
+    if reading.current is None:
+        reading.cast.narrated(None, reading.paragraph)
     return True
 
 
@@ -323,7 +336,7 @@ def _speaking_group(sentence: Sentence, cast: Cast, cue_after: re.Pattern[str]) 
 
 
 def _collective_title(mention_text: str) -> bool:
-    return bool(COLLECTIVE.search(mention_text.replace("共同", "")))
+    return bool(COLLECTIVE_TITLES.search(mention_text.replace("共同", "")))
 
 
 def _subject(sentence: Sentence, cast: Cast) -> Speaker | None:
