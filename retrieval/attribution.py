@@ -64,13 +64,14 @@ def attribute(text: str, paragraph: int, floor: Floor, cast: Cast,
     quotes = find_quotes(text)
     narration = mask(text, quotes) if quotes else text
     narration = _NOT_SPEECH.sub(lambda m: MASK * len(m.group()), narration)
-    parts = read_reported(narration, paragraph, cast, close=floor.speaker is not None)
-    speakers = _under_floor(parts, floor, text, len(text))
+    reported = read_reported(narration, paragraph, cast, close=floor.speaker is not None)
+    speakers = _under_floor(reported.parts, floor, len(text))
     runs_on = None
     if open_quote is not None and open_quote.paragraph == paragraph - 1:
         runs_on = open_quote.speaker
     if quotes:
-        decided = quote_speakers(text, narration, quotes, paragraph, cast, runs_on)
+        decided = quote_speakers(text, narration, quotes, paragraph, cast, runs_on,
+                                 reported.focus_at)
         for index, speaker in decided.items():
             quote = quotes[index]
             value = None if speaker is NOBODY else speaker
@@ -82,37 +83,28 @@ def attribute(text: str, paragraph: int, floor: Floor, cast: Cast,
     return _spans(speakers)
 
 
-def _under_floor(parts: list[Part], floor: Floor, text: str, size: int) -> list[Speaker | None]:
-    """Each character's speaker from the reported-speech parts and the floor."""
+def _under_floor(parts: list[Part], floor: Floor, size: int) -> list[Speaker | None]:
+    """Each character's speaker from the reported-speech parts and the floor: under a floor,
+    narration is the floor's (an interviewee describing their mentor, an author's argument)
+    except the clause that only names someone else's words (`张大伟说。`)."""
     speakers: list[Speaker | None] = [None] * size
     owner = floor.speaker
-    others: set[str] = set()
-    if owner is not None:
-        mine = _names(owner)
-        others = {name for part in parts if part.speaker is not None and part.voice is Voice.SAID
-                  for name in _names(part.speaker)} - mine
     for part in parts:
         speaker = part.speaker
         if floor.asker:
             speaker = None
         elif owner is not None and speaker is None and part.voice is not Voice.NAMING:
-            # Narration under a floor is the floor's, except where it names the others it
-            # reports (`张大伟说。`).
-            piece = text[part.start:part.end]
-            speaker = None if any(name in piece for name in others) else owner
+            speaker = owner
         speakers[part.start:part.end] = [speaker] * (part.end - part.start)
     return speakers
-
-
-def _names(speaker: Speaker) -> set[str]:
-    return {speaker.name, *(member.name for member in speaker.members)}
 
 
 def _spans(speakers: list[Speaker | None]) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for position in range(1, len(speakers) + 1):
-        if position == len(speakers) or speakers[position] != speakers[start]:
+        if position == len(speakers) or (speakers[position] is not speakers[start]
+                                         and speakers[position] != speakers[start]):
             spans.append(Span(start, position, speakers[start]))
             start = position
     return spans

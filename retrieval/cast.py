@@ -87,7 +87,7 @@ class Cast:
         right before a speech verb. Left to right, without overlaps."""
         found = find_people(text)
         for mention in found:
-            self.remember(Speaker(mention.name, mention.title))
+            self.speaker_of(mention)
         extra: list[Mention] = []
         pattern = self._known_pattern()
         if pattern is not None:
@@ -112,7 +112,11 @@ class Cast:
         return self._pattern
 
     def speaker_of(self, mention: Mention) -> Speaker:
-        """The speaker a mention names: its own title if it has one, else the cast's."""
+        """The speaker a mention names: its own title if it has one, else the cast's; a short
+        form (`快递员小刘`) is the person the document introduced."""
+        full = self.aliases.get(mention.name)
+        if full and mention.name not in self.known:
+            return self.known[full]
         if mention.title:
             return self.remember(Speaker(mention.name, mention.title))
         return self.resolve(mention.name)

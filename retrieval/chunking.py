@@ -203,7 +203,16 @@ class _Reader:
         floor = self._floor(first, section)
         if floor is None:
             return None
-        return attribute(text, number, floor, self.cast, self.open_quote)
+        label = first.label if self.rules.labels and first.label is not None else None
+        skip = 0
+        if label is not None and label.end and text.startswith(first.text[:label.end].strip()):
+            # The label (`答：`) is the turn's, and the words start after it.
+            skip = len(first.text[:label.end].strip())
+        spans = attribute(text[skip:], number, floor, self.cast, self.open_quote)
+        if not skip:
+            return spans
+        head = [Span(0, skip, None if floor.asker else floor.speaker)]
+        return head + [Span(s.start + skip, s.end + skip, s.speaker) for s in spans]
 
     def _floor(self, first: Line, section: Section | None) -> Floor | None:
         label = first.label if self.rules.labels else None

@@ -197,8 +197,12 @@ def find_titled_mentions(text: str, strict: bool = False) -> list[Mention]:
         title = text[start:match.end()].strip(" 　*、")
         if not title or len(title) > 60:
             continue
-        mentions.append(Mention(start=start, end=match.end() + len(name), name=name, title=title))
-        lower = match.end() + len(name)
+        end = match.end() + len(name)
+        honorific = _AFTER_NAME.match(text, end)
+        if honorific and not _ORGANISATION.match(text, honorific.end()):
+            end = honorific.end()  # `老校长司马蕴章先生`: the honorific belongs to the mention
+        mentions.append(Mention(start=start, end=end, name=name, title=title))
+        lower = end
     return mentions
 
 
@@ -321,20 +325,30 @@ def find_untitled_speakers(text: str) -> list[Mention]:
     """Untitled names right before a speech verb (`李明说`, `蕉农郗永福跟我说`), which are
     taken only when rare as words (so 周边表示 or 许多人认为 name nobody)."""
     found: list[Mention] = []
-    for match in _BEFORE_SPEECH.finditer(text):
-        # The run may end in an adverb of the bridge (`李明也说`): try the ends before it too.
-        for end in range(match.end(), max(match.start() + 1, match.end() - 3), -1):
-            name = name_ending_at(text, end, match.start())
-            if name is None:
-                continue
-            start = end - len(name)
-            before = text[start - 1] if start else ""
-            if before and _HAN.match(before) and before not in DESCRIPTOR_ENDINGS:
-                continue  # `在贺函中说`, `信仰时曾说`: the word runs on from the one before
-            found.append(Mention(start, end, name))
-            break
+    searched = 0
+    for verb in _ANY_SPEECH_VERB.finditer(text):
+        # Only the stretch before each verb can hold its speaker: the costly pattern is run
+        # there, not over the whole text.
+        window_start = max(searched, verb.start() - _VERB_REACH)
+        for match in _BEFORE_SPEECH.finditer(text, window_start, verb.end()):
+            # The run may end in an adverb of the bridge (`李明也说`): try the ends before it.
+            for end in range(match.end(), max(match.start() + 1, match.end() - 3), -1):
+                name = name_ending_at(text, end, match.start())
+                if name is None:
+                    continue
+                start = end - len(name)
+                before = text[start - 1] if start else ""
+                if before and _HAN.match(before) and before not in DESCRIPTOR_ENDINGS:
+                    continue  # `在贺函中说`, `信仰时曾说`: the word runs on from the one before
+                if not any(m.start == start for m in found):
+                    found.append(Mention(start, end, name))
+                break
+        searched = verb.end()
     return found
 
+
+_ANY_SPEECH_VERB = re.compile(f"(?:{CUE_ALT})")
+_VERB_REACH = 40  # characters before a speech verb where its speaker's name may start
 
 def find_people(text: str) -> list[Mention]:
     """Every person `text` names with something to vouch for them, left to right, without

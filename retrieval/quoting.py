@@ -29,10 +29,12 @@ from retrieval.lexicon import (
     COLLECTIVE,
     CUE_ALT,
     IN_WORDS_OF,
+    LETTERS,
     MANNER,
     PRONOUNS,
     QUOTED_AS,
     REQUESTS,
+    TEXTS as TEXT_WORDS,
     UNNAMED_VOICES,
     VERB_ENDING,
     alternation,
@@ -49,6 +51,10 @@ _INTRODUCING = re.compile(rf"{_TAIL}[^。！？“”「」：:，,]{{0,12}}?[�
 # A speech verb right before the opening mark.
 _VERB_AT_END = re.compile(rf"(?:{CUE_ALT}){VERB_ENDING}[：:，,]?\s*$")
 _PUNCTUATION = re.compile(r"[。！？，,；;：:“”「」]")
+_TEXT_INTRODUCING = re.compile(
+    rf"(?:{alternation(set(TEXT_WORDS) - set(LETTERS))})(?:[（(][^）)]{{0,12}}[）)])?》?"
+    rf"(?:中|里)?{MANNER}(?:{CUE_ALT})"
+    rf"{VERB_ENDING}[：:，,]?\s*$")
 LOOSE_REACH = 20  # characters between a speaker and the verb that introduces their quotation
 # After a closing mark, up to the speaker: a comma, a setting (`在推进会上，`).
 _SETTING = r"(?:[，,]?\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?)?"
@@ -76,16 +82,19 @@ class QuoteView:
     lower: int  # where the quotation's clause may start (its parent's words, or the paragraph)
     upper: int  # where the text after it ends
     first: bool  # the quotation opens the paragraph
+    focus: Speaker | None  # whom a 他/她 means where the quotation's sentence starts
 
 
 Rule = Callable[[QuoteView], Speaker | None]
 
 
 def quote_speakers(text: str, narration: str, quotes: list[Quote], paragraph: int,
-                   cast: Cast, runs_on: Speaker | None) -> dict[int, Speaker]:
+                   cast: Cast, runs_on: Speaker | None,
+                   focus_at: Callable[[int], Speaker | None]) -> dict[int, Speaker]:
     """Each quotation's speaker, by index, where a rule decides (`NOBODY`: explicitly none).
 
-    `runs_on` is the speaker of a quotation the previous paragraph left open.
+    `runs_on` is the speaker of a quotation the previous paragraph left open; `focus_at` tells
+    whom a pronoun means at a position of the paragraph.
     """
     decided: dict[int, Speaker] = {}
     for index, quote in enumerate(quotes):
@@ -107,7 +116,7 @@ def quote_speakers(text: str, narration: str, quotes: list[Quote], paragraph: in
             lower, upper = parent.start + 1, parent.end - (1 if parent.closed else 0)
         view = QuoteView(quote, text, narration if quote.parent is None else text, paragraph,
                          cast, quote.parent is not None, lower, upper,
-                         quote.start == len(text) - len(text.lstrip()))
+                         quote.start == len(text) - len(text.lstrip()), focus_at(quote.start))
         for rule in rules:
             speaker = rule(view)
             if speaker is not None:
@@ -140,6 +149,8 @@ def introduced(view: QuoteView) -> Speaker | None:
             if _REQUESTED.search(clause, 0, mention.start):
                 return None  # `请陈处长说明：` asks; the words are not theirs yet
             return view.cast.speaker_of(mention)
+    if _TEXT_INTRODUCING.search(clause):
+        return NOBODY  # `《…报告》指出：“…”`: a text, nobody we can quote
     verb = _VERB_AT_END.search(clause)
     if verb:
         # `蕉农郗永福指着倒成一片的蕉园跟我说：「…」`: the verb right before the mark, its
@@ -154,7 +165,7 @@ def introduced(view: QuoteView) -> Speaker | None:
         if _INTRODUCING.match(clause, match.end()) and not _later_mention(mentions, match.end()):
             if view.nested:
                 return NOBODY  # 他 inside somebody's words: not ours to resolve
-            return view.cast.pronoun(view.paragraph) or NOBODY
+            return view.focus or NOBODY
     for match in _UNNAMED.finditer(clause):
         if _INTRODUCING.match(clause, match.end()) or _INTRODUCING.match(
                 clause, _skip_modifiers(clause, match.end())):
@@ -162,12 +173,14 @@ def introduced(view: QuoteView) -> Speaker | None:
     for match in COLLECTIVE.finditer(clause):
         if _INTRODUCING.match(clause, match.end()):
             return NOBODY
+    if verb and view.nested:
+        return NOBODY  # `“…老郑喊‘…’…”`: somebody shouted it, whom we cannot tell
     if clause.rstrip().endswith(("：", ":")):
         # `陈赓院长曾作过一个生动的比喻：“…”`: the clause's subject introduces the words.
         if mentions and mentions[0].start <= 1 and len({m.name for m in mentions}) == 1:
             return view.cast.speaker_of(mentions[0])
         if _PRONOUN.match(clause.lstrip()) and not mentions and not view.nested:
-            return view.cast.pronoun(view.paragraph)  # `他对…赞不绝口：“…”`
+            return view.focus  # `他对…赞不绝口：“…”`
         if _UNNAMED.search(clause[:12]):
             return NOBODY
     return None
@@ -189,7 +202,7 @@ def named_after(view: QuoteView) -> Speaker | None:
     head = clause[start:]
     pronoun = _PRONOUN.match(head)
     if pronoun and _CLOSING.match(head, pronoun.end()):
-        return NOBODY if view.nested else (view.cast.pronoun(view.paragraph) or NOBODY)
+        return NOBODY if view.nested else (view.focus or NOBODY)
     unnamed = _UNNAMED.search(head[:12])
     if unnamed and (_CLOSING.match(head, unnamed.end()) or re.match(
             rf"^[^。！？，,]{{0,6}}?{_TAIL}", head[unnamed.end():])):
@@ -244,16 +257,14 @@ def follows_speaker(view: QuoteView) -> Speaker | None:
     paragraph that named a speaker or made someone its subject (`高凡淇也有自己的偶像。“我很
     欣赏马克思。”`, `“…”施阿水说。“坐我的船…”`): that person goes on, if the words are in the
     first person or follow that person's own words."""
-    if view.nested or view.first or view.cast.focus is None:
-        return None
-    if view.cast.focus_paragraph != view.paragraph:
+    if view.nested or view.first or view.focus is None:
         return None
     if view.narration[_clause_start(view.narration, view.lower, view.quote.start):
                       view.quote.start].strip():
         return None
-    if not _first_person(view) and view.cast.last != view.cast.focus:
+    if not _first_person(view) and view.cast.last != view.focus:
         return None
-    return view.cast.focus
+    return view.focus
 
 
 QUOTE_RULES: tuple[Rule, ...] = (introduced, named_after, words_of, subject_after,

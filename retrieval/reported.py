@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from retrieval.cast import Cast
+from retrieval.cast import Cast, surname_of
 from retrieval.lexicon import (
     ADVERBIAL,
     BRIDGE,
@@ -38,6 +38,7 @@ from retrieval.lexicon import (
     UNNAMED_VOICES,
     VERB_ENDING,
     AFTER_SUBJECT,
+    AGENT_WORDS,
     REQUESTS,
     SENDS,
     COMPARISONS,
@@ -45,7 +46,7 @@ from retrieval.lexicon import (
     alternation,
 )
 from retrieval.models import Speaker
-from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name
+from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, name_starting
 from retrieval.quotes import MASK
 
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?…]+[”’」』]?|$)")
@@ -63,8 +64,11 @@ _SHARED_VIEW = re.compile(
     rf"(?:{alternation(SHARED_VIEWS)})"
 )
 _PRONOUN_CUE = re.compile(
-    rf"^[“]?\s*(?:{alternation(PRONOUNS)})(?:们)?{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT})"
+    rf"(?:^|(?<=[，,]))[“]?\s*(?:{alternation(PRONOUNS)})(?:们)?{BRIDGE}{ADVERBIAL}{MANNER}"
+    rf"(?:{CUE_ALT})"
 )
+# `镇上的人都叫他老郑`: a nickname the text gives the person it is about.
+_NICKNAME = re.compile(r"(?:叫|称|喊)(?:他|她)(?:为|作)?(?P<alias>[老小阿][\u4e00-\u9fff])")
 _LETTER_CUE = re.compile(
     rf"^\s*(?P<letter>{alternation(LETTERS)})(?:中|里|还|又|最后|也|同时|并|最后还)*"
     rf"(?:{CUE_ALT}|祝|祝愿|祝贺|表达|感谢|希望)"
@@ -86,13 +90,17 @@ _GIVES_SPEECH = re.compile(
     rf"(?:重要|专题|工作|主题|动员|总结)?(?:{alternation(SPEECH_EVENTS)})"
 )
 _CLOSERS = ("”", "」", "’", "』")
+_AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
+# A sentence about the person a pronoun already means: `他是…`, `她从小…`.
+_ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
 _REQUESTED = re.compile(f"(?:{alternation(REQUESTS)})(?:[^。！？，,]{{0,6}})$")
 _SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了|的)?(?P<letter>{alternation(LETTERS)})")
 # Openings before a sentence's subject: `随后，`, `会上，`, a quoted nickname (`“妹妹”`, masked
 # as a term), a phrase about someone else (`和高凡乔一样，`).
 _SUBJECT_OPENING = re.compile(
     rf"^(?:[\s　]*(?:{alternation(SUBJECT_OPENINGS)})[，,]?|{MASK}+|"
-    rf"(?:{alternation(COMPARISONS)})[^。！？，,]{{1,16}}?(?:一样|相比|来说|而言|看来)[，,])*"
+    rf"(?:{alternation(COMPARISONS)})[^。！？，,]{{1,16}}?(?:一样|相比|来说|而言|看来)[，,]|"
+    rf"(?:我|我们|他|她|他们|她们)的[\u4e00-\u9fff]{{1,4}}?(?=[\u4e00-\u9fff]{{2,4}}(?:先生|女士|同志|老师|教授|，)))*"
 )
 # A name-shaped word opening a sentence, before what follows a subject (`沈继红围绕…`).
 _SUBJECT_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={alternation(AFTER_SUBJECT)}|{BRIDGE}{MANNER}(?:{CUE_ALT}))")
@@ -145,24 +153,44 @@ class Sentence:
 Rule = Callable[[Sentence, Reading], bool]
 
 
-def read_reported(text: str, paragraph: int, cast: Cast, close: bool = False) -> list[Part]:
+@dataclass(frozen=True)
+class Reported:
+    """A paragraph's parts, and whom a pronoun meant where each sentence starts."""
+
+    parts: list[Part]
+    focus_marks: list[tuple[int, Speaker | None]]
+
+    def focus_at(self, position: int) -> Speaker | None:
+        """Whom a 他/她 at `position` means: the focus as its sentence starts."""
+        focus = None
+        for start, mark in self.focus_marks:
+            if start > position:
+                break
+            focus = mark
+        return focus
+
+
+def read_reported(text: str, paragraph: int, cast: Cast, close: bool = False) -> Reported:
     """The parts of a paragraph (quotations masked) with their speakers and voices.
 
     `close`: only a speech verb close to a name hands words to its person (under a floor).
     """
     reading = Reading(text, paragraph, cast, cue=_CUE_CLOSE if close else _CUE_AFTER)
+    marks: list[tuple[int, Speaker | None]] = []
     for match in _SENTENCE.finditer(text):
         if match.start() == match.end():
             continue
         sentence_text = match.group()
         mentions = cast.mentions(sentence_text)
-        if not mentions and subject_name(sentence_text, cast) is not None:
+        if not mentions and (subject_name(sentence_text, cast) is not None
+                             or _nickname(sentence_text, cast)):
             mentions = cast.mentions(sentence_text)
+        marks.append((match.start(), cast.pronoun(paragraph)))
         sentence = Sentence(match.start(), match.end(), sentence_text, tuple(mentions))
         for rule in SENTENCE_RULES:
             if rule(sentence, reading):
                 break
-    return reading.parts
+    return Reported(reading.parts, marks)
 
 
 # -- the rules, in order ------------------------------------------------------------------
@@ -201,13 +229,16 @@ def letter_speaks(sentence: Sentence, reading: Reading) -> bool:
 
 
 def pronoun_speaks(sentence: Sentence, reading: Reading) -> bool:
-    """`他强调，…`: the person the narration is about, when one is clear."""
-    if not _PRONOUN_CUE.match(sentence.text):
+    """`他强调，…` (or `有一次船模翻了，他说，…`): the person the narration is about, when one
+    is clear; the clause before the pronoun stays narration."""
+    cue = _PRONOUN_CUE.search(sentence.text)
+    if cue is None or cue.start() and (sentence.mentions and sentence.mentions[0].start < cue.start()):
         return False
     speaker = reading.cast.pronoun(reading.paragraph)
     if speaker is None:
         return False  # left to the rules for voices nobody can name
-    reading.add(sentence.start, sentence.end, speaker, Voice.SAID)
+    reading.add(sentence.start, sentence.start + cue.start(), None, Voice.NARRATION)
+    reading.add(sentence.start + cue.start(), sentence.end, speaker, Voice.SAID)
     reading.current = speaker
     reading.cast.spoke(speaker, reading.paragraph)
     return True
@@ -288,9 +319,10 @@ def narration_names(sentence: Sentence, reading: Reading) -> bool:
 
 def continues(sentence: Sentence, reading: Reading) -> bool:
     """Anything else goes on in the voice of the sentence before; a sentence nobody speaks
-    that names nobody moves the narration away from whom a later 他 could mean."""
+    that names nobody moves the narration away from whom a later 他 could mean, unless it is
+    about that person too (`他是国内最早…的学者`)."""
     reading.add(sentence.start, sentence.end, reading.current, Voice.CONTINUED)
-    if reading.current is None:
+    if reading.current is None and not _ABOUT_THEM.match(sentence.text):
         reading.cast.narrated(None, reading.paragraph)
     return True
 
@@ -340,14 +372,37 @@ def _collective_title(mention_text: str) -> bool:
 
 
 def _subject(sentence: Sentence, cast: Cast) -> Speaker | None:
-    """The person a sentence is about: the one it names at its start, if any."""
+    """The person a sentence is about: the one it names at its start; else the only person it
+    names, unless as an agent (`会议由陈立主持`) or among others."""
     opening = _SUBJECT_OPENING.match(sentence.text)
     begin = opening.end() if opening else 0
     for mention in sentence.mentions:
         if mention.start < begin:
             continue  # in the opening (`和高凡乔一样，`)
-        return cast.speaker_of(mention) if mention.start <= begin + 1 else None
-    return None
+        if mention.start <= begin + 1:
+            return cast.speaker_of(mention)
+        break
+    people = {m.name for m in sentence.mentions}
+    if len(people) != 1:
+        return None
+    only = sentence.mentions[0]
+    if _AS_AGENT.search(sentence.text, max(0, only.start - 3), only.start + 1):
+        return None
+    return cast.speaker_of(only)
+
+
+def _nickname(text: str, cast: Cast) -> bool:
+    """`郑国栋退休前…，镇上的人都叫他老郑`: the sentence's untitled subject is a person, known
+    from now on by the nickname too (a familiar prefix and their surname)."""
+    match = _NICKNAME.search(text)
+    if match is None:
+        return False
+    opening = _SUBJECT_OPENING.match(text)
+    name = name_starting(text[opening.end() if opening else 0:])
+    if name is None or surname_of(name) != match.group("alias")[1:]:
+        return False
+    cast.remember(cast.resolve(name))
+    return True
 
 
 def subject_name(text: str, cast: Cast) -> Speaker | None:
