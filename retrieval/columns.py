@@ -214,6 +214,7 @@ class ColumnModel:
         """Place every text line of `events` (section starts and text lines, in file order)."""
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
+        self._pair_sims: dict[tuple[int, int], float] = {}
         self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
         for event in events:
@@ -297,11 +298,17 @@ class ColumnModel:
         """How much `line` shares the wording of the last lines placed in a section."""
         if not recent:
             return 0.0
-        vector = self._line_vector(line)
         best = 0.0
         for other in recent:
-            theirs = self._line_vector(other)
-            best = max(best, sum(w * theirs.get(g, 0.0) for g, w in vector.items()))
+            # The beam weighs the same pairs of lines again and again: each is computed once.
+            key = (line.number, other.number)
+            similarity = self._pair_sims.get(key)
+            if similarity is None:
+                vector = self._line_vector(line)
+                theirs = self._line_vector(other)
+                similarity = sum(w * theirs.get(g, 0.0) for g, w in vector.items())
+                self._pair_sims[key] = similarity
+            best = max(best, similarity)
         return COHERENCE_WEIGHT * best
 
     def _line_vector(self, line: Line) -> dict[str, float]:
