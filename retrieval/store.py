@@ -147,7 +147,7 @@ class IndexStore:
                     self.stats["documents_read"] += 1
                 files[name] = [stat.st_size, stat.st_mtime_ns, content]
             except OSError as exc:
-                skipped.append(DocumentError(name, exc.strerror or str(exc)))
+                skipped.append(DocumentError(name, f"无法打开文件（{exc.strerror or exc}）"))
                 continue
             key = _sha(self._version, name, content)[:24]
             # The number of passages of an entry, recorded when it was written under this key.
@@ -166,7 +166,8 @@ class IndexStore:
                     try:
                         found = self._chunk(path, folder, entry)
                     except DocumentError as error:
-                        logger.warning("skipped %s: %s", error.path, error.reason)
+                        # Named once, in Chinese, by whoever shows `Corpus.skipped`.
+                        logger.debug("skipped %s: %s", error.path, error.reason)
                         skipped.append(error)
                         continue
                 count = len(found[1])
