@@ -74,6 +74,9 @@ def _configure_logging(settings: Settings) -> None:
     # Their INFO lines carry the bot token in request URLs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Their errors on a page with no article ("empty HTML tree") are ours to word, in Chinese.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _temporary_cache(settings: Settings) -> tempfile.TemporaryDirectory | None | bool:

@@ -132,8 +132,12 @@ def read_document(path: Path, folder: Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(name, f"无法打开文件（{exc.strerror or exc}）") from None
-    extracted = extract(data, name)
-    title = extracted.title or headline(extracted.text, fallback=path.stem)
+    return document_of(name, extract(data, name))
+
+
+def document_of(name: str, extracted: Extracted) -> Document:
+    """The `Document` with id `name` made of what its reader extracted."""
+    title = extracted.title or headline(extracted.text, fallback=Path(name).stem)
     return Document(id=name, title=title, text=extracted.text, encoding=extracted.encoding,
                     source=extracted.source)
 
@@ -156,6 +160,6 @@ def load_documents(folder: Path) -> Iterator[Document | DocumentError]:
 
 
 __all__ = [
-    "ADVICE", "MAX_BYTES", "READERS", "SUFFIXES", "Extracted", "decode", "document_paths",
-    "extract", "headline", "is_ignored", "load_documents", "read_document", "unsupported_reason",
+    "ADVICE", "MAX_BYTES", "READERS", "SUFFIXES", "Extracted", "decode", "document_of",
+    "document_paths", "extract", "headline", "is_ignored", "load_documents", "read_document", "unsupported_reason",
 ]

@@ -77,7 +77,7 @@ def read_markup(markup: str, encoding: str = "utf-8") -> Extracted:
 
     recorded = _RECORDED.match(markup)
     try:
-        tree = lxml.html.fromstring(markup)
+        tree = lxml.html.document_fromstring(markup)
     except (ParserError, ValueError) as exc:
         raise DocumentError("", f"网页无法解析（{exc}）") from None
     meta = _meta_tags(tree)
