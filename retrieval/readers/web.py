@@ -125,7 +125,7 @@ def _main_text(markup: str, url: str) -> object | None:
     try:
         return trafilatura.bare_extraction(
             markup, url=url or None, with_metadata=True, include_comments=False,
-            include_tables=True, favor_recall=True,
+            include_tables=True, favor_precision=True,
             # Only dates the page states, never one guessed from its text or links.
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception:  # noqa: BLE001 - a parser's failure on odd markup: read the plain text
