@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import pytest
-
 from bot.telegram import build_application
 from config.settings import load_settings
 from fake_bot_api import TOKEN
