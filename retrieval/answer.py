@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from config.settings import Settings
-from retrieval.dates import DateRange, DateSelection, select
+from retrieval.dates import DateIndex, DateRange, DateSelection
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
@@ -61,7 +61,7 @@ class Answerer:
     summary: Summary | None = field(default=None, repr=False)
     # Each document's passages as (start, stop), for narrowing answers by date.
     spans: Sequence[tuple[int, int]] = field(default=(), repr=False)
-    _dated: DateSelection | None = field(default=None, repr=False)
+    _dates: DateIndex | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
@@ -155,9 +155,9 @@ class Answerer:
 
     def select_dates(self, dates: DateRange) -> DateSelection:
         """The passages of the documents dated within `dates`, and how many were left out."""
-        if self._dated is None or self._dated.dates != dates:
-            self._dated = select(self.passages, self.spans, dates)
-        return self._dated
+        if self._dates is None:
+            self._dates = DateIndex(self.passages, self.spans)
+        return self._dates.select(dates)
 
     # -- answering -----------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None, dates: DateRange | None = None) -> Answer:

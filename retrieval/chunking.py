@@ -240,7 +240,7 @@ def chunk_document(document: Document) -> list[Passage]:
                     segments=tuple(segments) or (Segment(text, None),),
                     line=first.number,
                     origin=origin,
-                    source=document.source,
+                    source=document.source_at(first.number),
                 )
             )
     for line in captions:
@@ -249,7 +249,7 @@ def chunk_document(document: Document) -> list[Passage]:
                 id=_stable_id(document.id, line.text, seen_ids), document_id=document.id,
                 document_title=document.title, section="图片说明", paragraph=len(passages) + 1,
                 text=line.text, segments=(Segment(line.text, None),), line=line.number,
-                kind="caption", source=document.source,
+                kind="caption", source=document.source_at(line.number),
             )
         )
     return passages

@@ -5,7 +5,9 @@ Dates are ISO strings, as `Source.date` holds them: a day (`2024-03-07`), or a m
 when only that is known. A range's ends may be given as a year or a month too: `since` is then
 its first day and `until` its last. A document dated by month or year is in the range when
 that period overlaps it. A document without a date is excluded whenever a range is given, and
-the selection counts how many were, so the user is told.
+the selection counts how many were, so the user is told. In a file of several articles each
+passage has its article's date (`Document.articles`), so each article is kept or left out
+on its own.
 """
 
 from __future__ import annotations
@@ -103,24 +105,44 @@ class DateSelection:
         return "，".join(parts) + excluded
 
 
-def select(passages: Sequence[Passage], spans: Sequence[tuple[int, int]],
-           dates: DateRange) -> DateSelection:
-    """The passages whose document is dated within `dates`.
+class DateIndex:
+    """Each document's passages as runs of one date, read once, so that any range is then
+    selected without reading a passage.
 
-    `spans` are each document's passages as (start, stop) positions; one passage of each is
-    read, since the document's `Source` travels on every passage.
+    A passage's date is its `Source`'s: the document's, or that of the article it belongs to
+    in a file of several. Reading every passage once costs what a full scan of the corpus
+    costs (about 2 s at 100,000 passages); it happens on the first question with a range.
     """
-    positions: set[int] = set()
-    inside = outside = undated = 0
-    for start, stop in spans:
-        if start >= stop:
-            continue
-        date = passages[start].source.date
-        if not date:
-            undated += 1
-        elif dates.holds(date):
-            inside += 1
-            positions.update(range(start, stop))
-        else:
-            outside += 1
-    return DateSelection(dates, frozenset(positions), inside, outside, undated)
+
+    def __init__(self, passages: Sequence[Passage], spans: Sequence[tuple[int, int]]) -> None:
+        self.documents: list[list[tuple[int, int, str]]] = []
+        stream = iter(passages)  # in order: a lazy corpus reads each document's entry once
+        position = 0
+        for start, stop in spans:
+            for _ in range(position, start):  # passages of no span (none, in practice)
+                next(stream)
+            runs: list[tuple[int, int, str]] = []
+            for index in range(start, stop):
+                date = next(stream).source.date
+                if runs and runs[-1][2] == date:
+                    runs[-1] = (runs[-1][0], index + 1, date)
+                else:
+                    runs.append((index, index + 1, date))
+            self.documents.append(runs)
+            position = stop
+
+    def select(self, dates: DateRange) -> DateSelection:
+        """The passages dated within `dates`, and how many documents were in, out, undated."""
+        positions: set[int] = set()
+        inside = outside = undated = 0
+        for runs in self.documents:
+            kept = [(start, stop) for start, stop, date in runs if date and dates.holds(date)]
+            for start, stop in kept:
+                positions.update(range(start, stop))
+            if kept:
+                inside += 1
+            elif any(date for _, _, date in runs):
+                outside += 1
+            elif runs:
+                undated += 1
+        return DateSelection(dates, frozenset(positions), inside, outside, undated)

@@ -96,3 +96,26 @@ def test_cli_bad_date_is_one_line_and_exit_2(folder, capsys):
     assert status == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "不是有效日期" in err[0]
+
+
+def test_articles_of_one_file_keep_their_own_dates(tmp_path):
+    write(tmp_path / "docs", "digest.md", """---
+title: 五月要闻
+date: 2024-05-02
+---
+
+南湖区总工会主席吴刚表示，职工食堂要增加夜宵供应。
+
+---
+title: 六月要闻
+date: 2024-06-12
+---
+
+南湖区总工会副主席郑洁表示，职工食堂要开设清真窗口。
+""")
+    answerer = Answerer.build(load_settings(documents_dir=tmp_path / "docs",
+                                            cache_dir=tmp_path / "cache"))
+    june = answerer.ask("职工食堂", k=5, dates=DateRange.parse("2024-06"))
+    assert [h.passage.text[:9] for h in june.hits] == ["南湖区总工会副主席"]
+    assert june.hits[0].passage.source.date == "2024-06-12"
+    assert answerer.select_dates(DateRange.parse("2024-06")).inside == 1

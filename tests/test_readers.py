@@ -306,3 +306,51 @@ def test_unsupported_large_and_unreadable_files_each_have_a_reason(tmp_path):
     assert "另存为 .docx" in items["old.doc"].reason
     assert items["huge.txt"].reason == "文件过大（200 MB，上限 50 MB）"
     assert "二进制" in items["b.md"].reason
+
+
+def test_a_file_of_several_articles_marks_each_with_its_own_front_matter(tmp_path):
+    write(tmp_path, "digest.md", f"""---
+title: 七月工会要闻
+source: 南湖日报
+date: 2024-07
+---
+
+# 第一篇
+
+{PARAGRAPHS[0]}
+
+---
+title: {TITLE}
+date: 2024-07-20
+url: https://news.example.cn/2024/07/20/a.html
+---
+
+{PARAGRAPHS[1]}
+
+---
+
+这一段之前是一条分隔线，不是新文章。
+
+---
+标题: 南湖县职工疗休养启动
+日期: 2024年7月25日
+---
+
+{PARAGRAPHS[3]}
+""")
+    document = read_document(tmp_path / "digest.md", tmp_path)
+    assert document.title == "七月工会要闻"
+    assert [(a.title, a.source.date, a.source.url, a.source.publication)
+            for a in document.articles] == [
+        ("七月工会要闻", "2024-07", "", "南湖日报"),
+        (TITLE, "2024-07-20", "https://news.example.cn/2024/07/20/a.html", "南湖日报"),
+        ("南湖县职工疗休养启动", "2024-07-25", "", "南湖日报")]
+    lines = document.text.split("\n")
+    assert [lines[a.line - 1] for a in document.articles] == ["# 第一篇", PARAGRAPHS[1], PARAGRAPHS[3]]
+    assert "title:" not in document.text and "日期" not in document.text
+    assert "这一段之前是一条分隔线" in document.text
+    from retrieval.chunking import chunk_document
+
+    dates = {p.text[:8]: p.source.date for p in chunk_document(document)}
+    assert dates[PARAGRAPHS[1][:8]] == "2024-07-20" and dates[PARAGRAPHS[3][:8]] == "2024-07-25"
+    assert dates["这一段之前是一条"] == "2024-07-20"  # still the second article

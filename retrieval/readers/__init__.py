@@ -139,7 +139,7 @@ def document_of(name: str, extracted: Extracted) -> Document:
     """The `Document` with id `name` made of what its reader extracted."""
     title = extracted.title or headline(extracted.text, fallback=Path(name).stem)
     return Document(id=name, title=title, text=extracted.text, encoding=extracted.encoding,
-                    source=extracted.source)
+                    source=extracted.source, articles=extracted.articles)
 
 
 def headline(text: str, fallback: str) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from retrieval.models import NO_SOURCE, Source
+from retrieval.models import NO_SOURCE, Article, Source
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,14 @@ class Extracted:
     """A document's text as lines (paragraphs apart by blank lines) and what it says of itself.
 
     `title` is empty when the file names none; the headline is then read from the text.
+    `articles`: the articles a file of several marks, each with its own title and source.
     """
 
     text: str
     title: str = ""
     source: Source = NO_SOURCE
     encoding: str = "utf-8"
+    articles: tuple[Article, ...] = ()
 
 
 # Front matter keys (lower case) for each `Source` field, Chinese names included.

@@ -1,6 +1,7 @@
 """Plain text and Markdown files (`.txt`, `.md`): decoded, front matter read, web pages caught.
 
-Markdown rules (`---`) are blanked: they said nothing, and one at the top was cited as the
+A file gathering several articles may give each its own front matter block (`frontmatter`);
+they become the document's `articles`. Markdown rules (`---`) are blanked: they said nothing, and one at the top was cited as the
 title 《---》. Lines are kept where they are, so passages keep the file's line numbers.
 
 A web page saved as `.txt` (or a `.md` that is a whole HTML page) is read as the web page it
@@ -12,9 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from retrieval.models import Article
 from retrieval.readers.encoding import decode
-from retrieval.readers.frontmatter import split_front_matter
-from retrieval.readers.metadata import Extracted, from_fields
+from retrieval.readers.frontmatter import split_articles, split_front_matter
+from retrieval.readers.metadata import FIELD_KEYS, Extracted, from_fields, merge
 
 # A whole page, or a fragment dense with block tags (`<p>…</p><p>…</p>`).
 _PAGE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
@@ -47,4 +49,13 @@ def read(path: Path, data: bytes) -> Extracted:
         return read_markup(text, encoding=encoding)
     fields, text = split_front_matter(text)
     title, source = from_fields(fields)
-    return Extracted(_RULE.sub("", text), title, source, encoding)
+    marks, text = split_articles(text, (key for keys in FIELD_KEYS.values() for key in keys))
+    articles = []
+    if marks and fields:  # the top block is then the first article's
+        first = next((n for n, line in enumerate(text.split("\n"), start=1) if line.strip()), 0)
+        if first and first < marks[0][0]:
+            marks.insert(0, (first, fields))
+    for line, own in marks:
+        own_title, own_source = from_fields(own)
+        articles.append(Article(line, own_title, merge(own_source, source)))
+    return Extracted(_RULE.sub("", text), title, source, encoding, tuple(articles))
