@@ -18,6 +18,7 @@ import socket
 import ssl
 import time
 import urllib.parse
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -78,7 +79,8 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = 20 * 1024 * 1024,
                 continue
             if response.status != 200:
                 raise IngestError(f"网页返回 HTTP {response.status}（{response.reason}），无法添加")
-            data = _body(response, connection, deadline, max_bytes)
+            data = _decoded(_body(response, connection, deadline, max_bytes),
+                            response.getheader("Content-Encoding", ""), max_bytes)
             message = response.msg
             return Fetched(url, data, message.get_content_type(),
                            message.get_content_charset() or "")
@@ -184,3 +186,21 @@ def _body(response: http.client.HTTPResponse, connection: http.client.HTTPConnec
         raise IngestError("读取网页超时") from None
     except (OSError, http.client.HTTPException) as exc:
         raise IngestError(f"读取网页时连接中断（{exc}）") from None
+
+
+def _decoded(data: bytes, encoding: str, max_bytes: int) -> bytes:
+    """The body without the gzip or deflate a server applied although asked not to, within
+    `max_bytes` once unpacked."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return data
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise IngestError(f"网站用了无法解开的压缩方式（{encoding}）")
+    unpacker = zlib.decompressobj(zlib.MAX_WBITS | 32 if "gzip" in encoding else zlib.MAX_WBITS)
+    try:
+        body = unpacker.decompress(data, max_bytes + 1)
+    except zlib.error:
+        raise IngestError("网页的压缩数据已损坏") from None
+    if len(body) > max_bytes or unpacker.unconsumed_tail:
+        raise IngestError(f"网页超过 {max_bytes / 2**20:.0f} MB，不予添加")
+    return body

@@ -4,6 +4,7 @@ from a local HTTP server this test starts (with private addresses refused), remo
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import threading
 import time
 from collections.abc import Iterator
@@ -44,6 +45,9 @@ class _Handler(BaseHTTPRequestHandler):
             "/empty": (200, "text/html", "<html><body><nav>首页</nav></body></html>".encode()),
             "/huge": (200, "text/html", b"<html>" + b"x" * 300_000),
             "/missing": (404, "text/html", b"not here"),
+            "/zipped": (200, "text/html; charset=gbk",
+                        gzip.compress(PAGE.encode("gbk", "xmlcharrefreplace"))),
+            "/bomb": (200, "text/html", gzip.compress(b"<html>" + b" " * 5_000_000)),
         }
         if self.path == "/slow":
             time.sleep(1.5)
@@ -55,6 +59,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = b""
         if kind:
             self.send_header("Content-Type", kind)
+        if self.path in ("/zipped", "/bomb"):  # sent although the client asked for identity
+            self.send_header("Content-Encoding", "gzip")
         data = body if isinstance(body, bytes) else str(body).encode()
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -175,6 +181,13 @@ def test_pages_that_cannot_be_added_say_why(tmp_path, site, path, kwargs, messag
     with pytest.raises(IngestError, match=message):
         fetch_url(tmp_path / "docs", site + path, allowed_networks=ALLOW_LOOPBACK, **kwargs)
     assert not (tmp_path / "docs").exists()
+
+
+def test_a_page_compressed_against_our_wish_is_unpacked_within_the_limit(tmp_path, site):
+    stored = fetch_url(tmp_path, f"{site}/zipped", allowed_networks=ALLOW_LOOPBACK)
+    assert stored.document.title == TITLE
+    with pytest.raises(IngestError, match="超过"):
+        fetch_url(tmp_path, f"{site}/bomb", allowed_networks=ALLOW_LOOPBACK, max_bytes=1_000_000)
 
 
 def test_a_page_without_text_is_refused(tmp_path, site):
