@@ -79,22 +79,22 @@ def _configure_logging(settings: Settings) -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def _temporary_cache(settings: Settings) -> tempfile.TemporaryDirectory | None | bool:
-    """None when the cache folder can be written; otherwise a temporary cache for this run
-    (answers matter more than the cache), or False when even that cannot be made. Either
-    case is one line on stderr."""
+def _writable_cache(settings: Settings) -> tuple[Settings, tempfile.TemporaryDirectory | None] | None:
+    """`settings` with a cache folder that can be written: its own, or else a temporary one
+    for this run (answers matter more than the cache), returned too so that it lives as long
+    as the run; None when even that cannot be made. Either fallback is one line on stderr."""
     problem = unwritable(settings.cache_dir)
     if problem is None:
-        return None
+        return settings, None
     try:
         temporary = tempfile.TemporaryDirectory(prefix="chuchu-cache-")
     except OSError as exc:
         print(f"chuchu: 缓存目录 {settings.cache_dir} 无法写入（{problem}），临时目录也无法创建"
               f"（{exc.strerror or exc}）；请用 CHUCHU_CACHE_DIR 指定一个可写的目录", file=sys.stderr)
-        return False
+        return None
     print(f"chuchu: 缓存目录 {settings.cache_dir} 无法写入（{problem}），"
           "本次使用临时缓存，退出后删除", file=sys.stderr)
-    return temporary
+    return settings.model_copy(update={"cache_dir": Path(temporary.name)}), temporary
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,
@@ -116,11 +116,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         print(f"chuchu: {error}", file=sys.stderr)
         return 2
     _configure_logging(settings)
-    temporary = _temporary_cache(settings)  # removed when this run ends
-    if temporary is False:
+    usable = _writable_cache(settings)
+    if usable is None:
         return 2
-    if temporary is not None:
-        settings = settings.model_copy(update={"cache_dir": Path(temporary.name)})
+    settings, _temporary = usable  # a temporary cache is removed when this run ends
     if command == "telegram":
         from bot.telegram import run
 

@@ -121,3 +121,14 @@ def test_wheel_in_a_fresh_venv_answers_on_the_bundled_documents(tmp_path):
     version = subprocess.run([str(venv / "bin" / "chuchu"), "--version"], env=environment,
                              capture_output=True, text=True, timeout=30)
     assert version.stdout.strip() == "chuchu 0.1.0"
+
+
+def test_no_cache_at_all_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    write(tmp_path / "docs", "a.txt", CORPUS)
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("CHUCHU_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "file" / "tmp"))
+    status, _ = _run(["ask", "--json", "--documents", str(tmp_path / "docs"), "职工书屋"])
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "CHUCHU_CACHE_DIR" in err[0]
