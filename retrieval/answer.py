@@ -80,7 +80,11 @@ class Answerer:
         corpus = store.corpus(folder)
         store.timings["corpus"] = time.perf_counter() - started
         if not corpus.passages:
-            raise NoDocumentsError(f"{folder} 中没有可以索引的文档（支持 .txt、.md、.docx、.pdf、.html）")
+            skipped = "、".join(f"{e.path}（{e.reason}）" for e in corpus.skipped[:3])
+            more = f"等 {len(corpus.skipped)} 个" if len(corpus.skipped) > 3 else ""
+            raise NoDocumentsError(
+                f"{folder} 中没有可以索引的文档（支持 .txt、.md、.docx、.pdf、.html）"
+                + (f"；跳过了{more}文件：{skipped}" if skipped else ""))
         started = time.perf_counter()
         summary = store.recall("summary", code=_SUMMARY_CODE, kind=Summary)
         assert summary is None or isinstance(summary, Summary)

@@ -127,3 +127,11 @@ def test_the_answerer_exposes_what_was_skipped(folder, tmp_path):
     # Built again from the cache, the same files are reported, and nothing else.
     again = Answerer.build(load_settings(documents_dir=folder, cache_dir=tmp_path / "cache"))
     assert sorted(s.path for s in again.skipped) == ["fake.docx", "locked.pdf", "table.csv"]
+
+
+def test_a_folder_of_only_unreadable_files_says_which_in_one_line(tmp_path, capsys):
+    write(tmp_path / "docs", "table.csv", "a,b\n")
+    status, _ = _run(["ask", "--documents", str(tmp_path / "docs"), "问题"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1
+    assert "没有可以索引的文档" in err[0] and "table.csv（不支持的文件类型" in err[0]
