@@ -121,6 +121,7 @@ class IndexStore:
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
         from retrieval.loading import document_paths
+        from retrieval.readers import unsupported_reason
 
         folder = Path(folder)
         listing = self.use_folder(folder) / "files.json"
@@ -137,6 +138,10 @@ class IndexStore:
         pending: list[tuple[Path, str, str, int | None]] = []
         for path in paths:
             name = path.relative_to(folder).as_posix()
+            unsupported = unsupported_reason(path.suffix)
+            if unsupported is not None:  # named without hashing a folder's photos or archives
+                skipped.append(DocumentError(name, unsupported))
+                continue
             try:
                 stat = path.stat()
                 seen = known.get(name)
