@@ -50,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/bomb": (200, "text/html", gzip.compress(b"<html>" + b" " * 5_000_000)),
         }
         if self.path == "/slow":
-            time.sleep(1.5)
+            time.sleep(1.0)
             routes["/slow"] = routes["/article"]
         status, kind, body = routes.get(self.path, routes["/missing"])
         self.send_response(status)
@@ -77,7 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
 def site() -> Iterator[str]:
     _Handler.requests, _Handler.hosts = [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.block_on_close = False  # the slow page's handler may still be asleep at the end
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -175,7 +176,7 @@ def test_links_that_are_not_web_pages_are_refused(tmp_path, url, message):
     ("/report.pdf", {}, "不是网页"),
     ("/missing", {}, "HTTP 404"),
     ("/huge", {"max_bytes": 100_000}, "超过"),
-    ("/slow", {"timeout": 0.5}, "超时"),
+    ("/slow", {"timeout": 0.3}, "超时"),
 ])
 def test_pages_that_cannot_be_added_say_why(tmp_path, site, path, kwargs, message):
     with pytest.raises(IngestError, match=message):
