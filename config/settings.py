@@ -59,7 +59,6 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return level
 
-
     @field_validator("fetch_allowed_networks")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:

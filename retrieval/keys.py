@@ -31,7 +31,7 @@ def _sha(*parts: str | bytes) -> str:
 # The cache's own code (its format has FORMAT) is here too: editing it must not re-chunk.
 _ANSWER_TIME = {"answer.py", "index.py", "store.py", "cache_files.py", "keys.py",
                 "snippets.py", "questions.py", "summary.py", "terms.py", "reading.py",
-                "records.py"}
+                "records.py", "dates.py", "ingest.py", "fetching.py"}
 # Modules that decide how a passage becomes index terms.
 _TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py", "records.py", "reading.py")
 
