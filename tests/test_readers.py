@@ -354,3 +354,28 @@ url: https://news.example.cn/2024/07/20/a.html
     dates = {p.text[:8]: p.source.date for p in chunk_document(document)}
     assert dates[PARAGRAPHS[1][:8]] == "2024-07-20" and dates[PARAGRAPHS[3][:8]] == "2024-07-25"
     assert dates["这一段之前是一条"] == "2024-07-20"  # still the second article
+
+
+def test_docx_text_boxes_are_read_once(tmp_path):
+    """A page laid out in Word puts articles in text boxes: Word writes each box twice, as a
+    drawing and as a fallback for old readers; python-docx's paragraph text has neither."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document(io.BytesIO(docx_bytes(TITLE, PARAGRAPHS[:1])))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    box = (f'<w:txbxContent xmlns:w="{w}"><w:p><w:r><w:t>{PARAGRAPHS[2]}</w:t></w:r></w:p>'
+           f'<w:p><w:r><w:t>{PARAGRAPHS[3]}</w:t></w:r></w:p></w:txbxContent>')
+    run = etree.fromstring(f"""<w:r xmlns:w="{w}"
+        xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+        xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+        xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>
+        <mc:Choice Requires="wps"><w:drawing><wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice>
+        <mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>
+        </mc:AlternateContent></w:r>""")
+    document.paragraphs[-1]._p.append(run)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = extract(buffer.getvalue(), "boxes.docx").text
+    assert text.count(PARAGRAPHS[2]) == 1 and text.count(PARAGRAPHS[3]) == 1
+    assert text.index(PARAGRAPHS[0]) < text.index(PARAGRAPHS[2]) < text.index(PARAGRAPHS[3])

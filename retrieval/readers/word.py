@@ -1,7 +1,9 @@
 """Word documents (`.docx`), read with python-docx: paragraphs and tables in document order.
 
 Headings (the Title and Heading styles, 标题 in a Chinese Word) become `#` lines, so the
-layout knows them for headings whatever their length. The title, author and creation date
+layout knows them for headings whatever their length. Text boxes, in which pages laid out in
+Word often put whole articles, are read after the paragraph that anchors them (once: Word
+keeps a second, fallback copy of each box for old readers). The title, author and creation date
 come from the file's properties, without the values Word fills in by itself (an account name
 such as `Administrator`, a title such as `文档1`). A file that is not a Word document — an old
 `.doc`, a renamed zip — is refused with the reason, before python-docx parses anything; so is
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 MAX_UNPACKED = 300 * 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc (and .xls, .ppt)
 _HEADING_STYLES = ("title", "heading", "标题")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Authors Word records by itself: the computer's account, not the article's writer.
 JUNK_AUTHORS = {"administrator", "admin", "user", "microsoft", "microsoft office user",
                 "windows user", "windows 用户", "微软用户", "微软中国", "python-docx", "unknown",
@@ -51,6 +55,7 @@ def read(path: Path, data: bytes) -> Extracted:
             if text and style.startswith(_HEADING_STYLES):
                 text = "# " + " ".join(text.split())
             lines.append(text)
+            lines.extend(_text_boxes(block._p))
         elif isinstance(block, Table):
             for row in block.rows:
                 cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))
@@ -79,3 +84,16 @@ def _check_package(data: bytes) -> None:
         raise DocumentError("", "是一个 zip 压缩包，但不是 Word 文档（没有 word/document.xml）")
     if unpacked > MAX_UNPACKED:
         raise DocumentError("", f"Word 文档解压后超过 {MAX_UNPACKED // 2**20} MB，不予读取")
+
+
+def _text_boxes(paragraph: object) -> list[str]:
+    """The paragraphs of the text boxes anchored in a paragraph, each box read once."""
+    lines: list[str] = []
+    for box in paragraph.iter(f"{_W}txbxContent"):  # type: ignore[attr-defined]
+        if any(a.tag in (_FALLBACK, f"{_W}txbxContent") for a in box.iterancestors()):
+            continue  # the fallback copy of a box, or a box inside a box (read with it)
+        for inner in box.iter(f"{_W}p"):
+            own = [t.text or "" for t in inner.iter(f"{_W}t")
+                   if next(t.iterancestors(f"{_W}p")) is inner]
+            lines.append("".join(own).strip())
+    return lines
