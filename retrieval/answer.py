@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from config.settings import Settings
+from retrieval.dates import DateIndex, DateRange, DateSelection
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
@@ -58,6 +59,9 @@ class Answerer:
     top_k: int = 3
     skipped: list[DocumentError] = field(default_factory=list)
     summary: Summary | None = field(default=None, repr=False)
+    # Each document's passages as (start, stop), for narrowing answers by date.
+    spans: Sequence[tuple[int, int]] = field(default=(), repr=False)
+    _dates: DateIndex | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
@@ -76,7 +80,11 @@ class Answerer:
         corpus = store.corpus(folder)
         store.timings["corpus"] = time.perf_counter() - started
         if not corpus.passages:
-            raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
+            skipped = "、".join(f"{e.path}（{e.reason}）" for e in corpus.skipped[:3])
+            more = f"等 {len(corpus.skipped)} 个" if len(corpus.skipped) > 3 else ""
+            raise NoDocumentsError(
+                f"{folder} 中没有可以索引的文档（支持 .txt、.md、.docx、.pdf、.html）"
+                + (f"；跳过了{more}文件：{skipped}" if skipped else ""))
         started = time.perf_counter()
         summary = store.recall("summary", code=_SUMMARY_CODE, kind=Summary)
         assert summary is None or isinstance(summary, Summary)
@@ -93,7 +101,7 @@ class Answerer:
                 store.keep("summary", built, code=_SUMMARY_CODE)
             summary = built
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
-                   corpus.skipped, summary)
+                   corpus.skipped, summary, [(s.start, s.stop) for s in corpus.spans])
 
     @classmethod
     def from_passages(
@@ -120,7 +128,8 @@ class Answerer:
             # spares loading every passage's terms (17 s at a million passages).
             summary, _, index = store.index_passages(tokenizer, passages, spans, words,
                                                      terms=False)
-        return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
+        return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary,
+                   [(s.start, s.stop) for s in spans])
 
     @property
     def _summary(self) -> Summary:
@@ -148,16 +157,24 @@ class Answerer:
     def examples(self) -> list[str]:
         return list(self._summary.examples)
 
+    def select_dates(self, dates: DateRange) -> DateSelection:
+        """The passages of the documents dated within `dates`, and how many were left out."""
+        if self._dates is None:
+            self._dates = DateIndex(self.passages, self.spans)
+        return self._dates.select(dates)
+
     # -- answering -----------------------------------------------------------------------
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """Answer one question with at most `k` quoted passages."""
+    def ask(self, question: str, k: int | None = None, dates: DateRange | None = None) -> Answer:
+        """Answer one question with at most `k` quoted passages, from documents dated within
+        `dates` when a range is given (undated documents are then left out)."""
         k = max(1, min(k or self.top_k, 50))
         intent = read_question(question, self._summary.speakers)
         if intent.speaker is None and not self.tokenizer.tokens(intent.topic):
             return Answer(question, "invalid", note=self._hint("请输入一个关于文档内容的问题。"))
+        within = self.select_dates(dates).positions if dates else None
         if intent.kind == "speaker" and intent.speaker is not None:
-            return self._speaker_answer(question, intent, k)
-        hits = self._search(intent, k)
+            return self._speaker_answer(question, intent, k, within)
+        hits = self._search(intent, k, within=within)
         if not hits:
             return Answer(question, "not_found", note=self._hint(NOT_FOUND))
         if intent.kind == "who":
@@ -200,14 +217,18 @@ class Answerer:
             if a not in stop and b not in stop and len(a + b) >= 3
         ]
 
-    def _search(self, intent: Intent, k: int, among: set[int] | None = None) -> list[Hit]:
+    def _search(self, intent: Intent, k: int, among: set[int] | None = None,
+                within: frozenset[int] | None = None) -> list[Hit]:
+        """The best passages for `intent`: among a speaker's passages when `among` is given,
+        and only passages in `within` (a date range's) when that is given."""
+        narrowed = among if within is None else within if among is None else among & within
         tokens = self.query_terms(intent.topic)
         if not tokens:
             return []
         weights = self._weights(tokens)
         total = sum(weights.values())
         phrases = self._phrases(intent.topic)
-        pool = len(self._summary.searchable) if among is not None else max(k * 6, 30)
+        pool = len(self._summary.searchable) if narrowed is not None else max(k * 6, 30)
         scored: list[tuple[float, int, float, tuple[str, ...]]] = []
         results = self.index.search(tokens, pool)
         if not results:
@@ -218,11 +239,11 @@ class Answerer:
                 for position in self.index.postings(term):
                     holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())
-        if among is not None:
+        if narrowed is not None:
             # The same pool as for any question, among the speaker's own passages: each pooled
             # passage is read and normalised, and a speaker may hold a tenth of the corpus.
             results = [(p, s) for p, s in results
-                       if self._summary.searchable[p] in among][: max(k * 6, 30)]
+                       if self._summary.searchable[p] in narrowed][: max(k * 6, 30)]
         # Terms and normalised text only for the pooled passages, not kept for the corpus.
         present = self.index.present(list(weights), [position for position, _ in results])
         for (position, score), terms in zip(results, present):
@@ -251,13 +272,17 @@ class Answerer:
                 break
         return hits
 
-    def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
+    def _speaker_answer(self, question: str, intent: Intent, k: int,
+                        within: frozenset[int] | None = None) -> Answer:
         speaker = intent.speaker
         assert speaker is not None
         own = set(self._summary.spoken.get(speaker.name, ()))
+        if within is not None:
+            own &= within
         hits = self._search(intent, k, among=own) if self.tokenizer.tokens(intent.topic) else []
         if not hits:
-            ordered = self._summary.ranked.get(speaker.name, [])
+            ordered = [i for i in self._summary.ranked.get(speaker.name, [])
+                       if within is None or i in within]
             hits = []
             kept: list[set[str]] = []
             for i in ordered:

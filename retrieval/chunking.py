@@ -97,18 +97,20 @@ def chunk_document(document: Document) -> list[Passage]:
             origin = f"版面续文：原文第 {first.number} 行" if moved else None
             heading = section.heading_at(first.number) if section is not None else UNPLACED
             article = section.article if section is not None and section.article else ""
+            marked = document.article_at(first.number)  # an article the file marks itself
             passages.append(
                 Passage(
                     id=_stable_id(document.id, original, seen_ids),
                     document_id=document.id,
-                    document_title=source.text(article) if article else document.title,
+                    document_title=(marked.title if marked is not None and marked.title
+                                    else source.text(article) if article else document.title),
                     section=heading,
                     paragraph=number,
                     text=original,
                     segments=segments or (Segment(original, None),),
                     line=first.number,
                     origin=origin,
-                    source=document.source,
+                    source=document.source_at(first.number),
                 )
             )
     for line in lines:
@@ -119,7 +121,7 @@ def chunk_document(document: Document) -> list[Passage]:
                     id=_stable_id(document.id, text, seen_ids), document_id=document.id,
                     document_title=document.title, section="图片说明",
                     paragraph=len(passages) + 1, text=text, segments=(Segment(text, None),),
-                    line=line.number, kind="caption", source=document.source,
+                    line=line.number, kind="caption", source=document.source_at(line.number),
                 )
             )
     return passages
