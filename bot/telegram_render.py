@@ -18,8 +18,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
+from retrieval.overview import Overview
 from retrieval.presentation import (
-    TITLE_LIMIT, Lead, Quote, clip, marked_spans, pieces, place, present, quote_of, speaker_labels,
+    TITLE_LIMIT, Lead, Quote, View, clip, marked_spans, pieces, place, present, quote_of, speaker_labels,
 )
 from retrieval.sentences import sentences
 
@@ -128,28 +129,35 @@ def answer_lead(answer: Answer) -> str:
     return lead_html(present(answer).lead)
 
 
-def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The answer as one or more pages, each a whole message of at most `per_page` hits."""
-    view = present(answer)
+def paged(view: View, per_page: int, limit: int = MESSAGE_LIMIT) -> list[tuple[str, tuple[Quote, ...]]]:
+    """The view as pages, each a whole message of at most `per_page` quotes, with its quotes."""
     if not view.quotes:
-        return [esc(view.note) + "发送 /speakers 可查看发言人列表。"]
+        return [(esc(view.note) + "发送 /speakers 可查看发言人列表。", ())]
     lead = lead_html(view.lead)
     footer_room = len("\n\n第 99/99 页")
-    groups: list[list[str]] = []
-    for block in (fit(quote_block(quote), limit - footer_room) for quote in view.quotes):
+    groups: list[list[tuple[str, Quote]]] = []
+    for quote in view.quotes:
+        block = fit(quote_block(quote), limit - footer_room - units(lead) - len(SEPARATOR))
         page = groups[-1] if groups else None
         if (
             page is not None
             and len(page) < per_page
-            and units(SEPARATOR.join([lead, *page, block])) + footer_room <= limit
+            and units(SEPARATOR.join([lead, *(b for b, _ in page), block])) + footer_room <= limit
         ):
-            page.append(block)
+            page.append((block, quote))
         else:
-            groups.append([block])
-    pages = [SEPARATOR.join([lead, *blocks]) for blocks in groups]
+            groups.append([(block, quote)])
+    pages = [(SEPARATOR.join([lead, *(b for b, _ in group)]), tuple(q for _, q in group))
+             for group in groups]
     if len(pages) > 1:
-        pages = [f"{page}{SEPARATOR}第 {i}/{len(pages)} 页" for i, page in enumerate(pages, 1)]
+        pages = [(f"{page}{SEPARATOR}第 {i}/{len(pages)} 页", quotes)
+                 for i, (page, quotes) in enumerate(pages, 1)]
     return pages
+
+
+def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The answer as one or more pages, each a whole message of at most `per_page` hits."""
+    return [page for page, _ in paged(present(answer), per_page, limit)]
 
 
 def fit(block: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -185,22 +193,31 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def help_text(examples: Sequence[str], username: str | None) -> str:
-    """/start and /help: what the bot does, example questions, commands, groups and inline."""
+def help_text(overview: Overview, username: str | None, admin: bool = False) -> str:
+    """/start and /help: what the documents are, questions they answer, commands, groups."""
     mention = f"@{esc(username)}" if username else "@机器人"
     lines = [
-        "<b>出处 chuchu</b>：我回答关于工会报刊文档的问题，给出原文引用、发言人和出处。",
+        "<b>出处 chuchu</b>：我回答关于所收录文档的问题，给出原文引用、发言人和出处。",
+        esc(clip(overview.summary(), 600)),
         "",
         "直接发送问题即可，例如：",
-        *(f"• {esc(example)}" for example in examples),
-        "• 谁提出了“唯民是从”？",
+        *(f"• {esc(clip(example, 100))}" for example in overview.examples),
         "",
         "<b>命令</b>",
         "/speakers 文档中的发言人",
         "/sources 收录的文档",
         "/source 编号 — 查看整段原文及前后文",
+        "/myid 查看您的用户 ID",
         "/help 显示本帮助",
+    ]
+    if admin:
+        lines += ["", "<b>管理员</b>",
+                  "/feedback 最近的 👎 和“发言人有误”", "/stats 提问统计",
+                  "/fix 编号 姓名 [职务] — 更正发言人（或 /fix 编号 发言人不详）",
+                  "/allow ID、/deny ID — 允许或禁止用户、群组", "/reload 重新读取文档目录"]
+    lines += [
         "",
+        "每条回答下可以点 👍、👎 或“发言人有误”，帮助我们改进。",
         f"在群组中，请 {mention} 提问或回复我的消息；在任何聊天中输入 {mention} 问题 可直接引用原文。",
     ]
     return "\n".join(lines)

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEEDS = REPO_ROOT / "seeds"
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for chuchu (`~/.local/share/chuchu` on Linux)."""
+    return Path(platformdirs.user_data_dir("chuchu", appauthor=False))
 
 
 class SettingsError(Exception):
@@ -43,6 +49,17 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
+    # The service's store (feedback, question log, corrections, access grants, pages).
+    data_dir: Path = Field(default_factory=default_data_dir, description="folder of the store")
+    log_format: str = Field(default="text", pattern="^(text|json)$",
+                            description="text, or json for one JSON object per line")
+    health_port: int | None = Field(default=None, ge=1, le=65535,
+                                    description="port of the /healthz endpoint (off when unset)")
+    health_listen: str = "127.0.0.1"
+    # Fairness: past these a person (or a group) is asked to wait, so a flood holds nobody up.
+    user_questions_in_flight: int = Field(default=3, ge=1, le=100)
+    user_questions_per_minute: int = Field(default=20, ge=1, le=10_000)
+    group_questions_per_minute: int = Field(default=60, ge=1, le=10_000)
 
     @field_validator("log_level")
     @classmethod

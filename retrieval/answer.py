@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from config.settings import Settings
+from retrieval.corrections import CorrectionSource, corrected, corrected_answer
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
@@ -58,6 +59,8 @@ class Answerer:
     top_k: int = 3
     skipped: list[DocumentError] = field(default_factory=list)
     summary: Summary | None = field(default=None, repr=False)
+    # People's speaker corrections, applied to whatever the answerer hands out.
+    corrections: CorrectionSource | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
@@ -130,7 +133,7 @@ class Answerer:
     # -- lookups -------------------------------------------------------------------------
     def passage(self, passage_id: str) -> Passage | None:
         index = self._summary.by_id.get(passage_id.strip())
-        return self.passages[index] if index is not None else None
+        return corrected(self.passages[index], self.corrections) if index is not None else None
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
@@ -139,7 +142,8 @@ class Answerer:
             return []
         document = self.passages[index].document_id
         lo, hi = max(0, index - before), min(len(self.passages), index + after + 1)
-        return [p for p in self.passages[lo:hi] if p.document_id == document]
+        return [corrected(p, self.corrections) for p in self.passages[lo:hi]
+                if p.document_id == document]
 
     def speakers(self) -> list[SpeakerStat]:
         """Every named speaker with the titles seen and the number of passages they speak in."""
@@ -150,7 +154,10 @@ class Answerer:
 
     # -- answering -----------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None) -> Answer:
-        """Answer one question with at most `k` quoted passages."""
+        """Answer one question with at most `k` quoted passages, speaker corrections applied."""
+        return corrected_answer(self._ask(question, k), self.corrections)
+
+    def _ask(self, question: str, k: int | None = None) -> Answer:
         k = max(1, min(k or self.top_k, 50))
         intent = read_question(question, self._summary.speakers)
         if intent.speaker is None and not self.tokenizer.tokens(intent.topic):

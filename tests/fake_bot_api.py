@@ -561,3 +561,5 @@ async def running_bot(
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
