@@ -3,19 +3,19 @@ and a state slot per chat; and how they reply.
 
 Each group of handlers (`telegram_questions`, `telegram_info`, `telegram_admin`) receives one
 `BotContext` and only reads or calls what it holds, so none of them reaches into another.
-`ChatState` is the per-chat slot for conversation context (a follow-up question such as
-他还说了什么 needs the last answer's subject); it is kept in memory per chat.
+`ChatState` (`bot.chat_state`) is the per-chat slot for conversation context (a follow-up
+question such as 他还说了什么 needs the last answer's subject); it is kept in memory per chat.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.ext import ContextTypes
 
+from bot.chat_state import ChatState
 from bot.fairness import Limits
 from bot.grants import Grants
 from bot.service import Service
@@ -23,14 +23,6 @@ from bot.telegram_network import TokenGuard, Tuning
 from bot.telegram_state import AnswererHolder
 from config.settings import Settings
 from retrieval.overview import Overview, overview
-
-
-@dataclass
-class ChatState:
-    """Per-chat conversation state; `followup` is for the core's follow-up context."""
-
-    followup: Any = None
-    touched: float = field(default_factory=time.monotonic)
 
 
 @dataclass

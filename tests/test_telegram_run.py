@@ -32,7 +32,8 @@ async def server():
 def environment(tmp_path: Path, **values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHUCHU_")}
     env.update(PYTHONPATH=str(REPO), CHUCHU_DOCUMENTS_DIR=str(write_corpus(tmp_path / "docs")),
-               CHUCHU_CACHE_DIR=str(tmp_path / "cache"), CHUCHU_LOG_LEVEL="INFO")
+               CHUCHU_CACHE_DIR=str(tmp_path / "cache"), CHUCHU_DATA_DIR=str(tmp_path / "data"),
+               CHUCHU_LOG_LEVEL="INFO")
     env.update(values)
     return env
 
