@@ -34,7 +34,9 @@ from bot.telegram_access import AccessPolicy, addressed
 from bot.telegram_admin import AdminHandlers
 from bot.telegram_context import BotContext
 from bot.telegram_info import InfoHandlers
-from bot.telegram_network import TokenGuard, Tuning, api_request, rate_limiter, updates_request
+from bot.telegram_network import (
+    TokenGuard, Tuning, api_request, rate_limiter, token_refused, updates_request,
+)
 from bot.telegram_questions import QuestionHandlers
 from bot.telegram_state import AnswererHolder
 from config.settings import Settings, SettingsError
@@ -270,6 +272,9 @@ def _webhook_options(settings: Settings, tuning: Tuning) -> dict[str, object]:
     }
 
 
+REJECTED = "CHUCHU_TELEGRAM_TOKEN was rejected by the Bot API (revoked or mistyped)"
+
+
 class TokenRevoked(SettingsError):
     """The Bot API refused the token while the bot was running, and kept refusing it."""
 
@@ -280,11 +285,14 @@ def run(settings: Settings, service: Service | None = None) -> int:
     Raises `SettingsError` for a missing, malformed or rejected token and bad webhook settings,
     and `TokenRevoked` when the token stops working while running (polling did not recover).
     """
-    tuning = Tuning()
+    tuning = Tuning(unauthorized_attempts=settings.telegram_unauthorized_attempts,
+                    unauthorized_pause=settings.telegram_unauthorized_pause)
     token = bot_token(settings)
     protect_secret(token)
     quiet_noisy_loggers()
     webhook = _webhook_options(settings, tuning) if settings.telegram_webhook_url else None
+    if token_refused(settings.telegram_api_url, token, tuning.connect_timeout + tuning.read_timeout):
+        raise SettingsError(REJECTED)
     service = service or Service.open(settings)
     answerer = Answerer.build(settings)
     logger.info("indexed %d passages from %d documents", len(answerer.passages), len(answerer.documents))
@@ -302,7 +310,7 @@ def run(settings: Settings, service: Service | None = None) -> int:
         else:
             application.run_webhook(**webhook, **common)  # type: ignore[arg-type]
     except InvalidToken:
-        raise SettingsError("CHUCHU_TELEGRAM_TOKEN was rejected by the Bot API (revoked or mistyped)") from None
+        raise SettingsError(REJECTED) from None
     finally:
         service.storage.close()
     if ctx.guard.rejected:

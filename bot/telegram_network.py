@@ -29,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +67,21 @@ class Tuning:
 
 
 NO_UPDATES = b'{"ok":true,"result":[]}'
+
+
+def token_refused(base_url: str, token: str, timeout: float = 10.0) -> bool:
+    """True when the Bot API answers getMe with 401 (a network failure is not a refusal).
+
+    Asked once before the bot starts, so a wrong token is one clear line instead of
+    python-telegram-bot's bootstrap traceback.
+    """
+    try:
+        with urllib.request.urlopen(f"{base_url.rstrip('/')}{token}/getMe", timeout=timeout):
+            return False
+    except urllib.error.HTTPError as error:
+        return error.code == 401
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
 
 
 class TokenGuard:

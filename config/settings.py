@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
     telegram_webhook_secret: SecretStr | None = None
+    # How long a token the Bot API refuses (HTTP 401) is tried before the bot stops (exit 2).
+    telegram_unauthorized_attempts: int = Field(default=4, ge=1, le=100)
+    telegram_unauthorized_pause: float = Field(default=5.0, ge=0, le=600)
     # The service's store (feedback, question log, corrections, access grants, pages).
     data_dir: Path = Field(default_factory=default_data_dir, description="folder of the store")
     log_format: str = Field(default="text", pattern="^(text|json)$",

@@ -10,7 +10,8 @@ bare `<` or `&`, more than 4096 characters are a 400), and injects faults on req
 * `429`: Too Many Requests with `retry_after`;
 * `500` / `502`: a server error (502 with nginx's HTML body, as a proxy would send);
 * `stall`: hold the request past the client's time-out, then drop it;
-* `drop`: close the connection without an answer.
+* `drop`: close the connection without an answer;
+* `401`: Unauthorized, as for a revoked token (`revoke()` makes every later call a 401).
 
 A faulted request never takes effect, as when Telegram's front end fails before the request
 reaches it; so a bot that retries correctly delivers each answer exactly once. `slow` is not
@@ -37,7 +38,7 @@ from aiohttp import web
 TOKEN = "123456789:AAHfakeFAKEfake_fake-FAKEfakeFAKEfake0"
 BOT_ID = 123456789
 BOT_USERNAME = "chuchu_test_bot"
-FAULTS = ("400", "429", "500", "502", "stall", "drop", "slow")
+FAULTS = ("400", "401", "429", "500", "502", "stall", "drop", "slow")
 _TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
          "blockquote", "tg-spoiler", "span", "tg-emoji"}
 _MARKUP = re.compile(
@@ -159,6 +160,10 @@ class FakeBotApi:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
+
+    def revoke(self) -> None:
+        """The token is revoked at @BotFather: from now on every call is refused with 401."""
+        self.token = "revoked"
 
     async def stop(self) -> None:
         self._closing.set()
@@ -304,6 +309,8 @@ class FakeBotApi:
             )
         if fault.kind == "400":
             return _error(400, "Bad Request: chat not found")
+        if fault.kind == "401":
+            return _error(401, "Unauthorized")
         if fault.kind == "500":
             return _error(500, "Internal Server Error")
         if fault.kind == "502":
