@@ -147,6 +147,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._closing = asyncio.Event()
+        self._revoked = False
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -164,6 +165,8 @@ class FakeBotApi:
     def revoke(self) -> None:
         """The token is revoked at @BotFather: from now on every call is refused with 401."""
         self.token = "revoked"
+        self._revoked = True  # a long poll already waiting returns at once, as Telegram's do
+        asyncio.get_running_loop().create_task(self._notify())
 
     async def stop(self) -> None:
         self._closing.set()
@@ -343,7 +346,7 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not self._updates and not self._closing.is_set():
+            while not self._updates and not self._closing.is_set() and not self._revoked:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
