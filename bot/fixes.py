@@ -4,15 +4,15 @@
 the passage id and the hash of its text (`retrieval.corrections`), so every adapter's later
 answers, and `chuchu passages --json`, show it, across restarts and rebuilds, for as long as
 the paragraph reads the same. Lookups come from a copy in memory, reloaded when any process
-has written to the store since (SQLite's `data_version`), so the answering thread never waits
-on the disk.
+has written to the store since (SQLite's `data_version`, asked at most once a second), so the
+answering threads rarely wait on the store.
 """
 
 from __future__ import annotations
 
 import threading
 
-from bot.storage import Storage, now
+from bot.storage import Freshness, Storage, now
 from retrieval.corrections import Correction, MemoryCorrections, text_hash
 from retrieval.models import Passage, Speaker
 from retrieval.presentation import UNKNOWN_SPEAKER
@@ -38,18 +38,17 @@ class StoredCorrections:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
         self._lock = threading.Lock()
-        self._version = -1
+        self._fresh = Freshness(storage)
         self._cache = MemoryCorrections()
 
     def correction_for(self, passage_id: str, text_hash: str) -> Correction | None:
         return self._current().correction_for(passage_id, text_hash)
 
     def _current(self) -> MemoryCorrections:
-        version = self.storage.data_version()
         with self._lock:
-            if version != self._version or not self.storage.persistent:
+            if self._fresh.stale():
                 self._cache = MemoryCorrections(self._load())
-                self._version = version
+                self._fresh.loaded()
             return self._cache
 
     def _load(self) -> list[Correction]:
@@ -70,7 +69,7 @@ class StoredCorrections:
             " name = excluded.name, title = excluded.title, by = excluded.by, at = excluded.at",
             (correction.passage_id, correction.text_hash, speaker.name if speaker else None,
              speaker.title if speaker else "", by, correction.at))
-        self._version = -1  # the next lookup reloads, in this process too
+        self._fresh.invalidate()  # the next lookup reloads, in this process too
         return correction if written is not None else None
 
     def all(self) -> list[Correction]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.storage import Storage, now
+from bot.storage import Freshness, Storage, now
 from bot.telegram_access import AccessPolicy
 
 
@@ -22,26 +22,21 @@ class Grants:
         self.base = base
         self.storage = storage
         self._lock = threading.Lock()
-        self._version = -1
-        self._allowed: frozenset[int] = frozenset()
-        self._denied: frozenset[int] = frozenset()
-
-    def _load(self) -> None:
-        version = self.storage.data_version()
-        with self._lock:
-            if version == self._version and self.storage.persistent:
-                return
-            rows = self.storage.rows("SELECT subject, allowed FROM grants")
-            self._allowed = frozenset(r["subject"] for r in rows if r["allowed"])
-            self._denied = frozenset(r["subject"] for r in rows if not r["allowed"])
-            self._version = version
+        self._fresh = Freshness(storage)
+        self._policy = base
 
     def policy(self) -> AccessPolicy:
-        """The policy in force now."""
-        self._load()
-        users = {i for i in self.base.users | self._allowed if i > 0} - self._denied
-        chats = {i for i in self.base.chats | self._allowed if i < 0} - self._denied
-        return AccessPolicy(frozenset(users), frozenset(chats), self.base.admins, self._denied)
+        """The policy in force now (grants from other processes within a second)."""
+        with self._lock:
+            if self._fresh.stale():
+                rows = self.storage.rows("SELECT subject, allowed FROM grants")
+                allowed = frozenset(r["subject"] for r in rows if r["allowed"])
+                denied = frozenset(r["subject"] for r in rows if not r["allowed"])
+                users = {i for i in self.base.users | allowed if i > 0} - denied
+                chats = {i for i in self.base.chats | allowed if i < 0} - denied
+                self._policy = AccessPolicy(frozenset(users), frozenset(chats), self.base.admins, denied)
+                self._fresh.loaded()
+            return self._policy
 
     def set(self, subject: int, allowed: bool, by: int | None) -> bool:
         """Allow or deny `subject`; False when the store failed."""
@@ -49,7 +44,7 @@ class Grants:
             "INSERT INTO grants (subject, allowed, by, at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (subject) DO UPDATE SET allowed = excluded.allowed, by = excluded.by,"
             " at = excluded.at", (subject, int(allowed), by, now()))
-        self._version = -1
+        self._fresh.invalidate()
         return written is not None
 
     def listing(self) -> list[tuple[int, bool, str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -159,6 +160,41 @@ class Storage:
             self._reported.add(key)
             logger.error("store %s failed (%s): %s; answers go on without it",
                          action, self.path or "memory", error)
+
+
+class Freshness:
+    """Tells a cache of the store when to reload: after its own writes at once, after other
+    processes' writes within `interval` seconds.
+
+    SQLite's `data_version` changes when another connection commits; it is asked at most once
+    per interval, so the event loop and the answering threads do not queue on the store's lock
+    for every question.
+    """
+
+    def __init__(self, storage: Storage, interval: float = 1.0) -> None:
+        self.storage = storage
+        self.interval = interval
+        self._version: int | None = None
+        self._checked = float("-inf")
+
+    def stale(self) -> bool:
+        """True when the cache must be (re)loaded now."""
+        if self._version is None or not self.storage.persistent:
+            return True
+        now = time.monotonic()
+        if now - self._checked < self.interval:
+            return False
+        self._checked = now
+        return self.storage.data_version() != self._version
+
+    def loaded(self) -> None:
+        """The cache was just loaded from the store."""
+        self._version = self.storage.data_version()
+        self._checked = time.monotonic()
+
+    def invalidate(self) -> None:
+        """This process wrote: the next look reloads."""
+        self._version = None
 
 
 def _connect(target: str | Path) -> sqlite3.Connection:
