@@ -16,7 +16,7 @@ from typing import TextIO
 
 from bot.chat_state import ChatState
 from bot.feedback import VOTES
-from bot.question_log import Recorded, Shown
+from bot.question_log import Recorded, shown_of
 from bot.render import FULL_LIMIT, view_text
 from bot.service import Service
 from retrieval.answer import Answerer
@@ -128,8 +128,7 @@ class Session:
         self._answer = self.answerer.ask(question, self.k * PAGES)
         self.view = present(self._answer)
         self.page = 0
-        shown = [[Shown(q.passage_id, q.speaker_label, q.shown)
-                  for q in self.view.quotes[i:i + self.k]]
+        shown = [shown_of(self.view.quotes[i:i + self.k])
                  for i in range(0, max(len(self.view.quotes), 1), self.k)]
         self.key = self.service.log.record("console", None, 0, self._answer, (), shown)
         if not self.view.quotes:

@@ -143,7 +143,3 @@ def _shown(raw: str) -> tuple[Shown, ...]:
         return tuple(Shown.from_json(s) for s in json.loads(raw) if isinstance(s, dict))
     except (ValueError, TypeError):
         return ()
-
-
-def today() -> str:
-    return now()[:10]

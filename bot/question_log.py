@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.storage import Storage, now
 from retrieval.models import Answer
-from retrieval.presentation import View
+from retrieval.presentation import Quote
 
 KEEP_ANSWERS = 20_000  # answers whose pages are kept for paging and feedback
 
@@ -38,8 +38,9 @@ class Shown:
                    str(data.get("quote", "")))
 
 
-def shown_of(view: View) -> list[Shown]:
-    return [Shown(q.passage_id, q.speaker_label, q.shown) for q in view.quotes]
+def shown_of(quotes: Sequence[Quote]) -> list[Shown]:
+    """What is recorded of quotes shown: passage, speaker label, the words with ellipses."""
+    return [Shown(q.passage_id, q.speaker_label, q.shown) for q in quotes]
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,15 @@ class QuestionLog:
         key = secrets.token_urlsafe(6)  # 8 characters: callback data stays far below 64 bytes
         at = now()
         with self.storage.transaction() as db:
-            if db is not None:
-                cursor = db.execute(
-                    "INSERT INTO questions (at, day, adapter, chat_id, user_id, question, kind, hits)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (at, at[:10], adapter, chat_id, user_id, answer.question[:500], answer.kind,
-                     len(answer.hits)))
-                db.execute(
-                    "INSERT INTO answers (key, question_id, at, pages, shown) VALUES (?, ?, ?, ?, ?)",
-                    (key, cursor.lastrowid, at, json.dumps(list(pages), ensure_ascii=False),
-                     json.dumps([[s.to_json() for s in page] for page in shown],
-                                ensure_ascii=False)))
+            cursor = db.execute(
+                "INSERT INTO questions (at, day, adapter, chat_id, user_id, question, kind, hits)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, at[:10], adapter, chat_id, user_id, answer.question[:500], answer.kind,
+                 len(answer.hits)))
+            db.execute(
+                "INSERT INTO answers (key, question_id, at, pages, shown) VALUES (?, ?, ?, ?, ?)",
+                (key, cursor.lastrowid, at, json.dumps(list(pages), ensure_ascii=False),
+                 json.dumps([[s.to_json() for s in page] for page in shown], ensure_ascii=False)))
         self._written += 1
         if self._written % 500 == 0:
             self.prune()

@@ -127,8 +127,8 @@ class Storage:
             return None
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection | None]:
-        """A connection inside one transaction, or None when the store fails (logged)."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one transaction; a failure in it is logged and rolled back."""
         with self._lock:
             try:
                 with self._connection:

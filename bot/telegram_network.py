@@ -116,12 +116,11 @@ class TokenGuard:
         return False
 
 
-class GuardedUpdatesRequest(BaseRequest):
-    """getUpdates through a `TokenGuard`: 401s are retried, then end the process cleanly."""
+class WrappedRequest(BaseRequest):
+    """A `BaseRequest` around another one, which does the sending."""
 
-    def __init__(self, inner: BaseRequest, guard: TokenGuard) -> None:
+    def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
-        self._guard = guard
 
     @property
     def read_timeout(self) -> float | None:
@@ -132,6 +131,14 @@ class GuardedUpdatesRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         await self._inner.shutdown()
+
+
+class GuardedUpdatesRequest(WrappedRequest):
+    """getUpdates through a `TokenGuard`: 401s are retried, then end the process cleanly."""
+
+    def __init__(self, inner: BaseRequest, guard: TokenGuard) -> None:
+        super().__init__(inner)
+        self._guard = guard
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: Any = BaseRequest.DEFAULT_NONE,
@@ -155,25 +162,15 @@ class GuardedUpdatesRequest(BaseRequest):
                 return (200, NO_UPDATES) if endpoint == "getUpdates" else (code, payload)
 
 
-class RetryingRequest(BaseRequest):
+class RetryingRequest(WrappedRequest):
     """A `BaseRequest` that sends again on 5xx and network failures; wraps another request."""
 
     def __init__(self, inner: BaseRequest, attempts: int, backoff: float,
                  guard: TokenGuard | None = None) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._attempts = max(1, attempts)
         self._backoff = backoff
         self._guard = guard
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
 
     async def do_request(
         self,

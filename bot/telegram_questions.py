@@ -20,10 +20,11 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Inline
 from bot import telegram_render as render
 from bot.fairness import BUSY
 from bot.feedback import VOTES
-from bot.question_log import Shown
+from bot.question_log import shown_of
 from bot.telegram_access import addressed_question
 from bot.telegram_callbacks import PageTap, VoteTap, answer_keyboard, parse
 from bot.telegram_context import BotContext
+from bot.telegram_info import help_message
 from retrieval.models import Answer
 from retrieval.presentation import UNKNOWN_SPEAKER, clip, present
 
@@ -57,9 +58,7 @@ class QuestionHandlers:
         question = addressed_question(message, context.bot.id, context.bot.username)
         if question is None:
             return  # group chatter not meant for the bot
-        if not question:
-            from bot.telegram_info import help_message  # the same text as /help
-
+        if not question:  # addressed with nothing to ask: what /help says
             await self.ctx.reply(update, context, [help_message(self.ctx, update, context)])
             return
         user = update.effective_user
@@ -87,8 +86,7 @@ class QuestionHandlers:
         answer = self.ctx.holder.current.ask(question, self.ctx.settings.top_k * self.ctx.tuning.pages)
         paged = render.paged(present(answer), self.ctx.settings.top_k)
         pages = [page for page, _ in paged]
-        shown = [[Shown(q.passage_id, q.speaker_label, q.shown) for q in quotes]
-                 for _, quotes in paged]
+        shown = [shown_of(quotes) for _, quotes in paged]
         key = self.ctx.service.log.record("telegram", chat_id, user_id, answer, pages, shown)
         return key, pages, bool(answer.hits)
 
