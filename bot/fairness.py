@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WINDOW = 60.0  # seconds of the per-minute limits, and between two 请稍后再问 to one asker
+SWEEP_EVERY = 1000  # admitted questions between two sweeps of forgotten askers
 BUSY = "请稍后再问：您的问题太多太快了，请等前面的回答发出后再问。"
 
 
@@ -47,6 +48,7 @@ class Limits:
         self._clock = clock
         self._lock = threading.Lock()
         self._counts: dict[tuple[str, int], _Count] = {}
+        self._admitted = 0
 
     def admit(self, user_id: int | None, chat_id: int | None) -> Verdict:
         """Take a slot for a question from `user_id` in `chat_id`, or refuse it."""
@@ -65,6 +67,9 @@ class Limits:
             for count in counts:
                 count.in_flight += 1
                 count.recent.append(now)
+            self._admitted += 1
+            if self._admitted % SWEEP_EVERY == 0:
+                self._sweep(now)
             return Verdict(True)
 
     def release(self, user_id: int | None, chat_id: int | None) -> None:
@@ -74,8 +79,17 @@ class Limits:
             for key in self._keys(user_id, chat_id):
                 count = self._count(key, now)
                 count.in_flight = max(0, count.in_flight - 1)
-                if not count.in_flight and not count.recent and now - count.told >= WINDOW:
-                    self._counts.pop(key, None)  # nothing left to remember about this asker
+
+    def _sweep(self, now: float) -> None:
+        """Forget askers with nothing in flight and nothing in the last minute."""
+        for key in list(self._counts):
+            count = self._count(key, now)
+            if not count.in_flight and not count.recent and now - count.told >= WINDOW:
+                del self._counts[key]
+
+    def __len__(self) -> int:
+        """How many askers are remembered."""
+        return len(self._counts)
 
     def _keys(self, user_id: int | None, chat_id: int | None) -> list[tuple[str, int]]:
         keys = [("user", user_id if user_id is not None else chat_id or 0)]

@@ -40,3 +40,13 @@ def test_per_minute_limits_for_a_user_and_a_group():
     group = [limits.admit(user, -100) for user in (5, 6, 7, 8, 9)]
     assert [v.admitted for v in group] == [True, True, True, True, False]
     assert limits.admit(9, 9).admitted  # the same person in a private chat
+
+
+def test_askers_quiet_for_a_minute_are_forgotten():
+    clock = Clock()
+    limits = Limits(in_flight=5, per_minute=5, group_per_minute=5, clock=clock)
+    for user in range(1500):
+        assert limits.admit(user, user).admitted
+        limits.release(user, user)
+        clock.now += 0.1
+    assert len(limits) < 1500  # the sweep after the 1,000th dropped the first minute's askers
