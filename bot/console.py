@@ -44,10 +44,10 @@ Reader = Callable[[str], "str | None"]
 
 def greeting(answerer: Answerer) -> str:
     about = overview(answerer)
-    examples = "\n".join(f"  · {q}" for q in about.examples)
+    examples = "".join(f"\n  · {q}" for q in about.examples)
     return (
         f"出处 chuchu：{about.summary()}\n"
-        f"直接输入问题即可，例如：\n{examples}\n"
+        f"直接输入问题即可{'，例如：' if examples else '。'}{examples}\n"
         "回答后可输入“更多”看下一页，“全文”看完整段落，“好”或“不对”评价回答，“发言人有误”报告发言人错误；\n"
         "“发言人”看发言人列表，“退出”结束。"
     )

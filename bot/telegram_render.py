@@ -200,7 +200,7 @@ def help_text(overview: Overview, username: str | None, admin: bool = False) -> 
         "<b>出处 chuchu</b>：我回答关于所收录文档的问题，给出原文引用、发言人和出处。",
         esc(clip(overview.summary(), 600)),
         "",
-        "直接发送问题即可，例如：",
+        "直接发送问题即可，例如：" if overview.examples else "直接发送问题即可。",
         *(f"• {esc(clip(example, 100))}" for example in overview.examples),
         "",
         "<b>命令</b>",
