@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -32,6 +33,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Each run's store (question log, pages) goes here, removed when the benchmark ends.
+DATA = Path(tempfile.mkdtemp(prefix="chuchu-bench-data-"))
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from bot.telegram_network import Tuning  # noqa: E402
@@ -57,7 +60,7 @@ async def one_run(answerer: Answerer, documents: Path, questions: list[str], cha
     settings = load_settings(documents_dir=documents, telegram_token=TOKEN,
                              telegram_api_url=server.base_url,
                              cache_dir=Path(tempfile.gettempdir()) / "chuchu-bench-cache",
-                             data_dir=Path(tempfile.mkdtemp(prefix="chuchu-bench-data-")),
+                             data_dir=DATA / f"run-{time.monotonic_ns()}",
                              user_questions_in_flight=100, user_questions_per_minute=10_000,
                              group_questions_per_minute=10_000)
     asked: dict[tuple[int, int], float] = {}
@@ -96,7 +99,7 @@ async def flood_run(answerer: Answerer, documents: Path, questions: list[str],
     settings = load_settings(documents_dir=documents, telegram_token=TOKEN,
                              telegram_api_url=server.base_url,
                              cache_dir=Path(tempfile.gettempdir()) / "chuchu-bench-cache",
-                             data_dir=Path(tempfile.mkdtemp(prefix="chuchu-bench-data-")))
+                             data_dir=DATA / f"flood-{time.monotonic_ns()}")
     flooder, other = 4242, 4343
     try:
         async with running_bot(server, settings, answerer, tuning):
@@ -157,4 +160,8 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    try:
+        status = asyncio.run(main())
+    finally:
+        shutil.rmtree(DATA, ignore_errors=True)
+    sys.exit(status)
