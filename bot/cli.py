@@ -5,6 +5,8 @@
     chuchu ask --json [-k K] [QUESTION]   answers (questions from stdin when none is given)
     chuchu speakers [--json]    every speaker with titles and passage counts
     chuchu telegram             run the Telegram bot
+    chuchu report [--csv]       feedback and statistics from the store
+    chuchu doctor               check settings, documents, cache, store and the Bot API
 
 `--documents DIR` may stand before or after the command; `ask` and `passages` take
 `--since`/`--until` (ISO dates) to keep to documents dated in that range.
@@ -61,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     speakers = sub.add_parser("speakers", parents=[common], help="list every speaker")
     speakers.add_argument("--json", action="store_true")
     sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
+    report = sub.add_parser("report", parents=[common], help="feedback and statistics (JSON or CSV)")
+    report.add_argument("--csv", action="store_true", help="every vote as a CSV row")
+    report.add_argument("--days", type=int, default=7, help="days of questions per day")
+    sub.add_parser("doctor", parents=[common], help="check the installation, one line each")
     parser.set_defaults(documents=None, since=None, until=None)
     return parser
 
@@ -70,7 +76,7 @@ def _configure_logging(settings: Settings) -> None:
     from bot.logging_setup import configure_logging
 
     secrets = [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
-    configure_logging(settings.log_level, secrets=secrets)
+    configure_logging(settings.log_level, secrets=secrets, json_lines=settings.log_format == "json")
     # Their INFO lines carry the bot token in request URLs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -116,15 +122,37 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         print(f"chuchu: {error}", file=sys.stderr)
         return 2
     _configure_logging(settings)
+    if command == "doctor":
+        from bot.doctor import run_doctor
+
+        return run_doctor(settings, stdout)
     usable = _writable_cache(settings)
     if usable is None:
         return 2
     settings, _temporary = usable  # a temporary cache is removed when this run ends
     if command == "telegram":
+        from bot.telegram import bot_token
+
+        try:
+            bot_token(settings)  # before anything is opened or built
+        except SettingsError as error:
+            print(f"chuchu: {error}", file=sys.stderr)
+            return 2
+    from bot.service import Service
+
+    service = Service.open(settings)
+    if service.problem:
+        print(f"chuchu: {service.problem}", file=sys.stderr)
+    if command == "report":
+        from bot.report import write_report
+
+        write_report(service, stdout, as_csv=args.csv, days=args.days)
+        return 0
+    if command == "telegram":
         from bot.telegram import run
 
         try:
-            return run(settings)
+            return run(settings, service)
         except SettingsError as error:
             print(f"chuchu: {error}", file=sys.stderr)
             return 2
@@ -140,19 +168,28 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return 1
     for skipped in answerer.skipped:
         print(f"chuchu: 已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    service.serve(answerer)
     if command == "console":
-        from bot.console import run_console
+        from bot.console import run_console, terminal_input
 
-        return run_console(answerer, stdin, stdout)
+        reader = terminal_input(settings.data_dir) if stdin is sys.stdin and stdin.isatty() else None
+        return run_console(answerer, stdin, stdout, service=service, read=reader)
     selection = answerer.select_dates(dates) if dates else None
     if selection is not None:
         print(f"chuchu: {selection.describe()}", file=sys.stderr)
     if command == "passages":
+        from retrieval.corrections import corrected, correction_of
+
         chosen = (p for i, p in enumerate(answerer.passages)
                   if selection is None or i in selection.positions)
-        for passage in chosen:
+        for original in chosen:
+            passage = corrected(original, service.fixes)
             if args.json:
-                stdout.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+                row = passage.to_json()
+                correction = correction_of(original, service.fixes) if passage is not original else None
+                if correction is not None:  # the corrected speaker, and who said so
+                    row["correction"] = correction.to_json()
+                stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
                 speakers = "；".join(s.label() for s in passage.speakers) or "发言人不详"
                 where = f"第 {passage.line} 行" + (f"，{passage.origin}" if passage.origin else "")

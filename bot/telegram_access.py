@@ -2,7 +2,8 @@
 
 Access: with no allowed users and no allowed chats configured, everyone may ask. Otherwise a
 person may ask when their user id is allowed, or when they write in an allowed chat (group ids
-are negative); admins are always allowed. Groups: the bot answers commands, messages that
+are negative); admins are always allowed, and a denied user or chat never is (`bot.grants`
+keeps what admins allow and deny from Telegram). Groups: the bot answers commands, messages that
 @-mention it and replies to its own messages, and keeps quiet on everything else, whether or
 not Telegram's privacy mode already filters that chatter out.
 """
@@ -17,11 +18,12 @@ from telegram import Message, MessageEntity
 
 @dataclass(frozen=True)
 class AccessPolicy:
-    """Allowed user ids, allowed chat ids and admin ids, from the settings."""
+    """Allowed user ids, allowed chat ids, admin ids and denied ids (users or chats)."""
 
     users: frozenset[int] = frozenset()
     chats: frozenset[int] = frozenset()
     admins: frozenset[int] = frozenset()
+    denied: frozenset[int] = frozenset()
 
     @property
     def restricted(self) -> bool:
@@ -29,9 +31,13 @@ class AccessPolicy:
 
     def allows(self, user_id: int | None, chat_id: int | None) -> bool:
         """True when this person, in this chat, may see anything from the corpus."""
+        if self.is_admin(user_id):
+            return True
+        if (user_id is not None and user_id in self.denied) or (chat_id is not None and chat_id in self.denied):
+            return False
         if not self.restricted:
             return True
-        if user_id is not None and (user_id in self.users or user_id in self.admins):
+        if user_id is not None and user_id in self.users:
             return True
         return chat_id is not None and chat_id in self.chats
 

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.paths import bundled_seeds, default_cache_dir
 
 BUNDLED_SEEDS = bundled_seeds()
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for chuchu (`~/.local/share/chuchu` on Linux)."""
+    return Path(platformdirs.user_data_dir("chuchu", appauthor=False))
 
 
 class SettingsError(Exception):
@@ -50,6 +56,20 @@ class Settings(BaseSettings):
     fetch_allowed_networks: list[str] = Field(
         default_factory=list,
         description="private networks links may point to, e.g. [\"10.0.0.0/8\"] for an intranet")
+    # How long a token the Bot API refuses (HTTP 401) is tried before the bot stops (exit 2).
+    telegram_unauthorized_attempts: int = Field(default=4, ge=1, le=100)
+    telegram_unauthorized_pause: float = Field(default=5.0, ge=0, le=600)
+    # The service's store (feedback, question log, corrections, access grants, pages).
+    data_dir: Path = Field(default_factory=default_data_dir, description="folder of the store")
+    log_format: str = Field(default="text", pattern="^(text|json)$",
+                            description="text, or json for one JSON object per line")
+    health_port: int | None = Field(default=None, ge=1, le=65535,
+                                    description="port of the /healthz endpoint (off when unset)")
+    health_listen: str = "127.0.0.1"
+    # Fairness: past these a person (or a group) is asked to wait, so a flood holds nobody up.
+    user_questions_in_flight: int = Field(default=3, ge=1, le=100)
+    user_questions_per_minute: int = Field(default=20, ge=1, le=10_000)
+    group_questions_per_minute: int = Field(default=60, ge=1, le=10_000)
 
     @field_validator("log_level")
     @classmethod

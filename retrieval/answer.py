@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from config.settings import Settings
+from retrieval.corrections import CorrectionSource, corrected, corrected_answer
 from retrieval.dates import DateIndex, DateRange, DateSelection
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
@@ -62,6 +63,8 @@ class Answerer:
     # Each document's passages as (start, stop), for narrowing answers by date.
     spans: Sequence[tuple[int, int]] = field(default=(), repr=False)
     _dates: DateIndex | None = field(default=None, repr=False)
+    # People's speaker corrections, applied to whatever the answerer hands out.
+    corrections: CorrectionSource | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
@@ -139,7 +142,7 @@ class Answerer:
     # -- lookups -------------------------------------------------------------------------
     def passage(self, passage_id: str) -> Passage | None:
         index = self._summary.by_id.get(passage_id.strip())
-        return self.passages[index] if index is not None else None
+        return corrected(self.passages[index], self.corrections) if index is not None else None
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
@@ -148,7 +151,8 @@ class Answerer:
             return []
         document = self.passages[index].document_id
         lo, hi = max(0, index - before), min(len(self.passages), index + after + 1)
-        return [p for p in self.passages[lo:hi] if p.document_id == document]
+        return [corrected(p, self.corrections) for p in self.passages[lo:hi]
+                if p.document_id == document]
 
     def speakers(self) -> list[SpeakerStat]:
         """Every named speaker with the titles seen and the number of passages they speak in."""
@@ -165,8 +169,11 @@ class Answerer:
 
     # -- answering -----------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None, dates: DateRange | None = None) -> Answer:
-        """Answer one question with at most `k` quoted passages, from documents dated within
-        `dates` when a range is given (undated documents are then left out)."""
+        """Answer one question with at most `k` quoted passages, speaker corrections applied,
+        from documents dated within `dates` when a range is given (undated ones left out)."""
+        return corrected_answer(self._ask(question, k, dates), self.corrections)
+
+    def _ask(self, question: str, k: int | None = None, dates: DateRange | None = None) -> Answer:
         k = max(1, min(k or self.top_k, 50))
         intent = read_question(question, self._summary.speakers)
         if intent.speaker is None and not self.tokenizer.tokens(intent.topic):

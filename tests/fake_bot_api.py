@@ -10,7 +10,8 @@ bare `<` or `&`, more than 4096 characters are a 400), and injects faults on req
 * `429`: Too Many Requests with `retry_after`;
 * `500` / `502`: a server error (502 with nginx's HTML body, as a proxy would send);
 * `stall`: hold the request past the client's time-out, then drop it;
-* `drop`: close the connection without an answer.
+* `drop`: close the connection without an answer;
+* `401`: Unauthorized, as for a revoked token (`revoke()` makes every later call a 401).
 
 A faulted request never takes effect, as when Telegram's front end fails before the request
 reaches it; so a bot that retries correctly delivers each answer exactly once. `slow` is not
@@ -37,7 +38,7 @@ from aiohttp import web
 TOKEN = "123456789:AAHfakeFAKEfake_fake-FAKEfakeFAKEfake0"
 BOT_ID = 123456789
 BOT_USERNAME = "chuchu_test_bot"
-FAULTS = ("400", "429", "500", "502", "stall", "drop", "slow")
+FAULTS = ("400", "401", "429", "500", "502", "stall", "drop", "slow")
 _TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
          "blockquote", "tg-spoiler", "span", "tg-emoji"}
 _MARKUP = re.compile(
@@ -146,6 +147,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._closing = asyncio.Event()
+        self._revoked = False
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -159,6 +161,12 @@ class FakeBotApi:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
+
+    def revoke(self) -> None:
+        """The token is revoked at @BotFather: from now on every call is refused with 401."""
+        self.token = "revoked"
+        self._revoked = True  # a long poll already waiting returns at once, as Telegram's do
+        asyncio.get_running_loop().create_task(self._notify())
 
     async def stop(self) -> None:
         self._closing.set()
@@ -304,6 +312,8 @@ class FakeBotApi:
             )
         if fault.kind == "400":
             return _error(400, "Bad Request: chat not found")
+        if fault.kind == "401":
+            return _error(401, "Unauthorized")
         if fault.kind == "500":
             return _error(500, "Internal Server Error")
         if fault.kind == "502":
@@ -336,7 +346,7 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not self._updates and not self._closing.is_set():
+            while not self._updates and not self._closing.is_set() and not self._revoked:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -561,3 +571,5 @@ async def running_bot(
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -111,7 +111,7 @@ def test_console_names_them_too_and_quotes_come_with_their_source(folder, capsys
     out = io.StringIO()
     assert main(["--documents", str(folder)], stdin=io.StringIO("郑丽说了什么？\n"), stdout=out) == 0
     err = capsys.readouterr().err
-    assert err.count("已跳过") == 3 and "已读入 6 篇文档" in out.getvalue()
+    assert err.count("已跳过") == 3 and "已收录 6 篇文档" in out.getvalue()
     status, answer = _run(["ask", "--json", "--documents", str(folder), "母婴室建成了多少家？"])
     top = json.loads(answer)["answers"][0]
     assert top["document"]["url"] == "https://news.example.cn/2024/0508/1.html"
