@@ -30,6 +30,7 @@ from retrieval.lexicon import (
     SURNAME_HONORIFICS,
     MANNER,
     NAME_FOLLOWERS,
+    TIME_FOLLOWERS,
     NAME_STOP,
     ORGANISATION_SUFFIXES,
     NOT_IN_NAMES,
@@ -101,6 +102,7 @@ _SPEECH_AFTER = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT})"
 _STRONG_FOLLOWERS = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|，|,|$|\s|：|:|。|）|\)|\*")
 _WEAK_FOLLOWERS = re.compile(f"(?:{alternation(NAME_FOLLOWERS)})")
 _TITLE_RUN = re.compile(f"(?:{TITLE_ALT})")
+_VOUCHING_FOLLOWER = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|{alternation(TIME_FOLLOWERS)}")
 # Words that make the person after them an agent or a source, not the sentence's subject.
 _AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
 _TITLE_BREAK = re.compile(r"[。！？!?；;：:“”\"「」『』（）()\n，,]")
@@ -136,8 +138,14 @@ def _split_name(after_title: str, followers: re.Pattern[str]) -> str | None:
             continue
         if not looks_like_name(candidate):
             continue
-        if followers.match(after_title, length):
-            return candidate
+        follower = followers.match(after_title, length)
+        if follower is None:
+            continue
+        if is_common_word(candidate) and not _VOUCHING_FOLLOWER.match(after_title, length):
+            # `青年教师成长，`: a word after a title is a name only where a speech verb or a
+            # list of names follows it (`讲解员甘露说`, `主席高峰、…`).
+            continue
+        return candidate
     familiar = after_title[:2]
     if len(familiar) == 2 and familiar[0] in FAMILIAR_PREFIXES and familiar[1] in SINGLE_SURNAMES \
             and followers.match(after_title, 2):

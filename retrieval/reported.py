@@ -48,8 +48,8 @@ from retrieval.lexicon import (
 from retrieval.models import Speaker
 from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, name_starting
 from retrieval.quotes import MASK
+from retrieval.sentences import sentence_spans
 
-_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?…]+[”’」』]?|$)")
 _CUE_AFTER = re.compile(rf"^{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}")
 # Under a byline or a turn, only a verb close to the name hands the floor to someone else
 # (`张大伟表示，`, `…在贺函中说`); `习近平总书记多次就…作出重要指示，强调要…` is the author
@@ -177,16 +177,14 @@ def read_reported(text: str, paragraph: int, cast: Cast, close: bool = False) ->
     """
     reading = Reading(text, paragraph, cast, cue=_CUE_CLOSE if close else _CUE_AFTER)
     marks: list[tuple[int, Speaker | None]] = []
-    for match in _SENTENCE.finditer(text):
-        if match.start() == match.end():
-            continue
-        sentence_text = match.group()
+    for start, end in sentence_spans(text):
+        sentence_text = text[start:end]
         mentions = cast.mentions(sentence_text)
         if not mentions and (subject_name(sentence_text, cast) is not None
                              or _nickname(sentence_text, cast)):
             mentions = cast.mentions(sentence_text)
-        marks.append((match.start(), cast.pronoun(paragraph)))
-        sentence = Sentence(match.start(), match.end(), sentence_text, tuple(mentions))
+        marks.append((start, cast.pronoun(paragraph)))
+        sentence = Sentence(start, end, sentence_text, tuple(mentions))
         for rule in SENTENCE_RULES:
             if rule(sentence, reading):
                 break

@@ -18,3 +18,8 @@ _SENTENCE = re.compile(rf"[^{ENDERS}]*[{ENDERS}]*[{re.escape(CLOSERS)}]?")
 def sentences(text: str) -> list[str]:
     """`text` cut after each sentence end, closing quotes kept; the pieces join to `text`."""
     return [s for s in _SENTENCE.findall(text) if s]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of `sentences(text)` starts and ends in `text`."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
