@@ -65,37 +65,52 @@ def attribute(text: str, paragraph: int, floor: Floor, cast: Cast,
     narration = mask(text, quotes) if quotes else text
     narration = _NOT_SPEECH.sub(lambda m: MASK * len(m.group()), narration)
     reported = read_reported(narration, paragraph, cast, close=floor.speaker is not None)
-    speakers = _under_floor(reported.parts, floor, len(text))
+    spans = _under_floor(reported.parts, floor)
     runs_on = None
     if open_quote is not None and open_quote.paragraph == paragraph - 1:
         runs_on = open_quote.speaker
-    if quotes:
-        decided = quote_speakers(text, narration, quotes, paragraph, cast, runs_on,
-                                 reported.focus_at)
+    if not quotes:
+        return spans
+    decided = quote_speakers(text, narration, quotes, paragraph, cast, runs_on,
+                             reported.focus_at)
+    if decided:
+        speakers = _expand(spans, len(text))
         for index, speaker in decided.items():
             quote = quotes[index]
             value = None if speaker is NOBODY else speaker
             speakers[quote.start:quote.end] = [value] * (quote.end - quote.start)
-        if open_quote is not None:
-            last = next((q for q in reversed(quotes) if q.parent is None), None)
-            if last is not None and not last.closed:
-                open_quote.speaker, open_quote.paragraph = speakers[last.start], paragraph
-    return _spans(speakers)
+        spans = _spans(speakers)
+    if open_quote is not None:
+        last = next((q for q in reversed(quotes) if q.parent is None), None)
+        if last is not None and not last.closed:
+            open_quote.speaker = next(s.speaker for s in spans if s.start <= last.start < s.end)
+            open_quote.paragraph = paragraph
+    return spans
 
 
-def _under_floor(parts: list[Part], floor: Floor, size: int) -> list[Speaker | None]:
-    """Each character's speaker from the reported-speech parts and the floor: under a floor,
-    narration is the floor's (an interviewee describing their mentor, an author's argument)
-    except the clause that only names someone else's words (`张大伟说。`)."""
-    speakers: list[Speaker | None] = [None] * size
+def _under_floor(parts: list[Part], floor: Floor) -> list[Span]:
+    """The spans of the reported-speech parts under the floor: under a floor, narration is the
+    floor's (an interviewee describing their mentor, an author's argument) except the clause
+    that only names someone else's words (`张大伟说。`)."""
     owner = floor.speaker
+    spans: list[Span] = []
     for part in parts:
         speaker = part.speaker
         if floor.asker:
             speaker = None
         elif owner is not None and speaker is None and part.voice is not Voice.NAMING:
             speaker = owner
-        speakers[part.start:part.end] = [speaker] * (part.end - part.start)
+        if spans and spans[-1].end == part.start and spans[-1].speaker == speaker:
+            spans[-1] = Span(spans[-1].start, part.end, speaker)
+        else:
+            spans.append(Span(part.start, part.end, speaker))
+    return spans
+
+
+def _expand(spans: list[Span], size: int) -> list[Speaker | None]:
+    speakers: list[Speaker | None] = [None] * size
+    for span in spans:
+        speakers[span.start:span.end] = [span.speaker] * (span.end - span.start)
     return speakers
 
 

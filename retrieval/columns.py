@@ -140,9 +140,13 @@ class ColumnModel:
         self.uses_credits = uses_credits
 
     def _place_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
-        return self._city_score(line, section, candidates) + self._topic_score(
-            line, section, candidates
-        )
+        key = (line.number, section, candidates)
+        score = self._place_scores.get(key)
+        if score is None:  # the beam's paths ask the same question many times
+            score = self._city_score(line, section, candidates) + self._topic_score(
+                line, section, candidates)
+            self._place_scores[key] = score
+        return score
 
     def _city_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
         named = {s for s, p in self.places.items() if s in candidates and p in line.text}
@@ -215,6 +219,7 @@ class ColumnModel:
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
         self._pair_sims: dict[tuple[int, int], float] = {}
+        self._place_scores: dict[tuple[int, int, tuple[int, ...]], float] = {}
         self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
         for event in events:

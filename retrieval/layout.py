@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from retrieval.labels import Label, Role, read_label
 from retrieval.names import (
@@ -51,7 +52,7 @@ class Line:
     lead: str = ""  # a news lead taken off the line's start (`本报讯 记者…报道`)
     staff: bool = False  # a reporter's or editor's line (`记者 张三 李四`)
 
-    @property
+    @cached_property
     def terminated(self) -> bool:
         """True when the line ends a sentence, so the next line does not continue it."""
         return (bool(self.credit) or ends_sentence(self.text)

@@ -279,7 +279,9 @@ def find_dotted_names(text: str) -> list[Mention]:
     """Transliterated names written with a middle dot (`劳尔·卡斯特罗`), without a title run
     into them on either side (`总统劳尔·卡斯特罗`, `阿依古丽·买买提委员`: the title after the
     name belongs to the mention, as an honorific's does)."""
-    found = []
+    found: list[Mention] = []
+    if "·" not in text:
+        return found
     for match in _DOTTED.finditer(text):
         start, end = match.start(), match.end()
         first_dot = text.index("·", start)

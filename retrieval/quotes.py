@@ -15,6 +15,7 @@ from retrieval.lexicon import QUOTE_PAIRS
 
 _OPENERS = {opener: closer for opener, closer in QUOTE_PAIRS}
 _CLOSERS = {closer: opener for opener, closer in QUOTE_PAIRS}
+_MARKS = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSERS) + '"') + "]")
 _INNER_PUNCTUATION = re.compile(r"[，。！？；：,!?;…]")
 TERM_LENGTH = 14  # a quotation without punctuation this long or longer is still words said
 MASK = "〇"  # what masked words are replaced by: no rule matches it
@@ -48,7 +49,8 @@ def find_quotes(text: str) -> list[Quote]:
     """Every quotation of `text`, outer ones before the ones they hold, in order of start."""
     found: list[Quote] = []
     stack: list[tuple[int, str, int]] = []  # (start, expected closer, index in found)
-    for position, char in enumerate(text):
+    for mark in _MARKS.finditer(text):
+        position, char = mark.start(), mark.group()
         if char == '"':
             if stack and stack[-1][1] == '"':
                 _close(found, stack, position)
