@@ -123,7 +123,9 @@ class Cast:
 
     # -- who is speaking, and whom the narration is about ------------------------------
     def spoke(self, speaker: Speaker, paragraph: int) -> None:
-        """`speaker` said something: they are whom a following 他说 means."""
+        """`speaker` said something: they are whom a following 他说 means, and the cast knows
+        them by name from now on."""
+        self.remember(speaker)
         self.last = speaker
         self.focus, self.focus_paragraph = speaker, paragraph
 
