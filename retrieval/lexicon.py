@@ -68,6 +68,7 @@ COLLECTIVE_TITLES = re.compile(alternation(_words("people", "collective_titles")
 # -- what stands between a name and its speech verb ---------------------------------------
 BRIDGE = (
     f"(?:{alternation(_words('bridges', 'group'))})?"
+    f"(?:[0-9０-９]{{1,2}}日|{alternation(_words('bridges', 'when'))})?"
     f"(?:[，,]?(?:{alternation(_words('bridges', 'adverbs'))}))?"
     f"(?:{alternation(_words('bridges', 'manners'))})?"
 )
