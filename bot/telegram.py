@@ -6,9 +6,9 @@ long polling, or with a webhook when `CHUCHU_TELEGRAM_WEBHOOK_URL` is set, until
 (updates already received are answered before it exits), or until the Bot API keeps refusing
 the token. The handlers are grouped by concern: questions, pages, feedback and inline mode
 (`bot.telegram_questions`), help and lookups (`bot.telegram_info`), admin commands
-(`bot.telegram_admin`); what the bot says is rendered by `bot.telegram_render`; who may use it
-is decided by `bot.telegram_access` and `bot.grants`; how it survives the network is in
-`bot.telegram_network`.
+(`bot.telegram_admin`), adding and removing documents (`bot.telegram_documents`); what the bot
+says is rendered by `bot.telegram_render`; who may use it is decided by `bot.telegram_access`
+and `bot.grants`; how it survives the network is in `bot.telegram_network`.
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ from bot.service import Service
 from bot.telegram_access import AccessPolicy, addressed
 from bot.telegram_admin import AdminHandlers
 from bot.telegram_context import BotContext
+from bot.telegram_documents import DocumentHandlers
 from bot.telegram_info import InfoHandlers
 from bot.telegram_network import (
     TokenGuard, Tuning, api_request, rate_limiter, token_refused, updates_request,
 )
 from bot.telegram_questions import QuestionHandlers
-from bot.telegram_state import AnswererHolder
+from bot.telegram_state import AnswererHolder, log_skipped
 from config.settings import Settings, SettingsError
 from retrieval.answer import Answerer
 from retrieval.errors import ChuchuError
@@ -66,6 +67,8 @@ ADMIN_COMMANDS = [
     BotCommand("fix", "更正发言人：/fix 编号 姓名（管理员）"),
     BotCommand("allow", "允许用户或群组：/allow ID（管理员）"),
     BotCommand("deny", "禁止用户或群组：/deny ID（管理员）"),
+    BotCommand("add", "添加网页：/add 链接（管理员）"),
+    BotCommand("remove", "删除文档：/remove 编号（管理员）"),
     BotCommand("reload", "重新读取文档目录（管理员）"),
 ]
 
@@ -97,7 +100,7 @@ class Gatekeeper:
                 [], cache_time=0, is_personal=True,
                 button=InlineQueryResultsButton("抱歉，您无权使用此机器人", start_parameter="denied"),
             )
-        elif message and message.text:
+        elif message and (message.text or message.effective_attachment):  # a file too
             if addressed(message, context.bot.id, context.bot.username):
                 await self.ctx.reply(update, context, [render.esc(render.REFUSAL)])
         raise ApplicationHandlerStop
@@ -192,6 +195,14 @@ def _health(ctx: BotContext) -> tuple[bool, dict[str, object]]:
     }
 
 
+def file_url(settings: Settings) -> str:
+    """Where uploaded files are downloaded from: `CHUCHU_TELEGRAM_FILE_URL`, or the API URL
+    with its `/bot` made `/file/bot` (as for Telegram and a self-hosted server alike)."""
+    if settings.telegram_file_url:
+        return settings.telegram_file_url.rstrip("/")
+    return re.sub(r"/bot$", "/file/bot", settings.telegram_api_url.rstrip("/"))
+
+
 def build_application(
     settings: Settings, answerer: Answerer | AnswererHolder, tuning: Tuning | None = None,
     service: Service | None = None,
@@ -227,7 +238,7 @@ def build_application(
         Application.builder()
         .token(token)
         .base_url(base)
-        .base_file_url(re.sub(r"/bot$", "/file/bot", base))
+        .base_file_url(file_url(settings))
         .request(api_request(tuning, guard))
         .get_updates_request(updates_request(tuning, guard))
         .rate_limiter(rate_limiter(tuning))
@@ -243,6 +254,7 @@ def build_application(
     info = InfoHandlers(ctx)
     info.install(application)
     AdminHandlers(ctx).install(application)
+    DocumentHandlers(ctx).install(application)
     info.install_fallback(application)
     QuestionHandlers(ctx).install(application)
     application.add_error_handler(on_error)
@@ -296,6 +308,7 @@ def run(settings: Settings, service: Service | None = None) -> int:
     service = service or Service.open(settings)
     answerer = Answerer.build(settings)
     logger.info("indexed %d passages from %d documents", len(answerer.passages), len(answerer.documents))
+    log_skipped(answerer)
     application = build_application(settings, answerer, tuning, service)
     ctx: BotContext = application.bot_data["chuchu"]
     ctx.guard.on_rejected = application.stop_running

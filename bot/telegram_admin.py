@@ -1,4 +1,5 @@
-"""Telegram handlers for admins: /reload, /feedback, /stats, /fix, /allow and /deny.
+"""Telegram handlers for admins: /reload, /feedback, /stats, /fix, /allow and /deny (adding
+and removing documents is `bot.telegram_documents`, which reindexes with `reindex` here).
 
 Admins are the user ids of `CHUCHU_TELEGRAM_ADMINS`. Everyone else who sends one of these
 commands is told it is for admins only. Whatever an admin changes (a speaker correction, an
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -17,6 +19,7 @@ from bot import telegram_admin_render as admin_render
 from bot import telegram_render as render
 from bot.fixes import parse_speaker
 from bot.telegram_context import BotContext
+from retrieval.answer import Answerer
 from retrieval.errors import ChuchuError
 from retrieval.presentation import speaker_labels
 
@@ -24,6 +27,36 @@ logger = logging.getLogger(__name__)
 
 ADMINS_ONLY = "抱歉，这个命令只有管理员可以使用。"
 STORE_FAILED = "抱歉，数据库暂时无法写入，没有保存。详情见日志。"
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def admin_only(ctx: BotContext, handler: Handler, refusal: str = ADMINS_ONLY) -> Handler:
+    """`handler` for admins; anyone else is told `refusal` and nothing else happens."""
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if not ctx.grants.policy().is_admin(user.id if user else None):
+            await ctx.reply(update, context, [refusal])
+            return
+        await handler(update, context)
+    return guarded
+
+
+async def reindex(ctx: BotContext, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                  failed: str, hint: str = "") -> Answerer | None:
+    """The documents folder indexed again and put in use (`AnswererHolder.reload`); on failure
+    the index in use stays, the admin is told `failed` and why, and None is returned."""
+    try:
+        return await ctx.holder.reload()
+    except ChuchuError as error:
+        logger.warning("reload failed: %s", error)
+        why = render.esc(str(error))
+    except Exception as error:  # a bug while indexing: keep serving, tell the admin what
+        logger.exception("reload failed")
+        why = f"{render.esc(type(error).__name__)}（详情见日志）"
+    await ctx.reply(update, context, [f"{failed}，继续使用原来的索引：{why}{hint}"])
+    return None
 
 
 class AdminHandlers:
@@ -34,31 +67,13 @@ class AdminHandlers:
         for name, handler in (("reload", self.on_reload), ("feedback", self.on_feedback),
                               ("stats", self.on_stats), ("fix", self.on_fix),
                               ("allow", self.on_allow), ("deny", self.on_deny)):
-            application.add_handler(CommandHandler(name, self._admin_only(handler)))
-
-    def _admin_only(self, handler):  # type: ignore[no-untyped-def]
-        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            user = update.effective_user
-            if not self.ctx.grants.policy().is_admin(user.id if user else None):
-                await self.ctx.reply(update, context, [ADMINS_ONLY])
-                return
-            await handler(update, context)
-        return guarded
+            application.add_handler(CommandHandler(name, admin_only(self.ctx, handler)))
 
     async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.ctx.reply(update, context, ["正在重新读取文档目录……"])
         old = self.ctx.holder.current
-        try:
-            fresh = await self.ctx.holder.reload()
-        except ChuchuError as error:
-            logger.warning("reload failed: %s", error)
-            await self.ctx.reply(update, context, [f"重新加载失败，继续使用原来的索引：{render.esc(str(error))}"])
-            return
-        except Exception as error:  # a bug while indexing: keep serving, tell the admin what
-            logger.exception("reload failed")
-            await self.ctx.reply(update, context, [
-                f"重新加载失败，继续使用原来的索引：{render.esc(type(error).__name__)}（详情见日志）"
-            ])
+        fresh = await reindex(self.ctx, update, context, "重新加载失败")
+        if fresh is None:
             return
         skipped = f"，跳过 {len(fresh.skipped)} 个无法读取的文件" if fresh.skipped else ""
         await self.ctx.reply(update, context, [

@@ -1,5 +1,6 @@
 """Telegram handlers that tell: /start and /help (from the loaded documents), /speakers,
-/sources, /source and its tappable links, /myid, and unknown commands."""
+/sources (with the files left out, for admins), /source and its tappable links, /myid, and
+unknown commands."""
 
 from __future__ import annotations
 
@@ -46,8 +47,14 @@ class InfoHandlers:
         await self.ctx.reply(update, context, render.pack(render.speaker_blocks(stats)))
 
     async def on_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The documents; for admins also the files left out, with why (to fix or /remove)."""
         answerer = self.ctx.holder.current
-        blocks = render.source_list_blocks(answerer.documents, answerer.passages)
+        user = update.effective_user
+        admin = self.ctx.grants.policy().is_admin(user.id if user else None)
+        # Off the event loop: listing reads every document's entry from the cache.
+        blocks = await asyncio.to_thread(render.source_list_blocks, answerer.documents, answerer.passages)
+        if admin:
+            blocks += render.skipped_blocks(answerer.skipped)
         await self.ctx.reply(update, context, render.pack(blocks))
 
     async def on_source(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

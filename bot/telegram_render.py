@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from retrieval.errors import DocumentError
 from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
 from retrieval.overview import Overview
 from retrieval.presentation import (
@@ -98,6 +99,11 @@ def speaker_html(labels: Sequence[str]) -> str:
     return "—— " + "；".join(f"<b>{esc(label)}</b>" for label in labels)
 
 
+def link(url: str) -> str:
+    """An http(s) `url` as a link showing its first 80 characters."""
+    return f'<a href="{html.escape(url, quote=True)}">{esc(clip(url, 80))}</a>'
+
+
 def quote_block(quote: Quote) -> str:
     """One quote: the words, who said them, where they stand, where from, the whole paragraph."""
     lines = [
@@ -108,7 +114,7 @@ def quote_block(quote: Quote) -> str:
     if quote.citation:
         lines.append(esc(quote.citation))
     if quote.link.startswith(("https://", "http://")):  # Telegram refuses other schemes
-        lines.append(f'<a href="{html.escape(quote.link, quote=True)}">{esc(clip(quote.link, 80))}</a>')
+        lines.append(link(quote.link))
     elif quote.link:
         lines.append(esc(clip(quote.link, 200)))
     lines.append(f"全文：{source_command(quote.passage_id)}")
@@ -214,7 +220,9 @@ def help_text(overview: Overview, username: str | None, admin: bool = False) -> 
         lines += ["", "<b>管理员</b>",
                   "/feedback 最近的 👎 和“发言人有误”", "/stats 提问统计",
                   "/fix 编号 姓名 [职务] — 更正发言人（或 /fix 编号 发言人不详）",
-                  "/allow ID、/deny ID — 允许或禁止用户、群组", "/reload 重新读取文档目录"]
+                  "/allow ID、/deny ID — 允许或禁止用户、群组", "/reload 重新读取文档目录",
+                  "发送文件（.txt .md .docx .pdf .html，20 MB 以内）— 添加文档（在群组中请在文件说明里 @我）",
+                  "/add 链接 — 添加网页", "/remove 编号 — 删除文档（编号见 /sources）"]
     lines += [
         "",
         "每条回答下可以点 👍、👎 或“发言人有误”，帮助我们改进。",
@@ -248,6 +256,24 @@ def source_list_blocks(documents: Sequence[Document], passages: Sequence[Passage
         f"• 《{esc(clip(d.title, TITLE_LIMIT))}》 {counts.get(d.id, 0)} 段\n  <code>{esc(d.id)}</code>"
         for d in documents
     ]
+    return _lines_into_blocks([head, *entries])
+
+
+def distinct_skipped(skipped: Iterable[DocumentError]) -> list[DocumentError]:
+    """Each skipped file once (the first reason given for it), in the order met."""
+    seen: dict[str, DocumentError] = {}
+    for error in skipped:
+        seen.setdefault(error.path, error)
+    return list(seen.values())
+
+
+def skipped_blocks(skipped: Sequence[DocumentError]) -> list[str]:
+    """/sources for admins: each file left out of the index, with its id and the reason."""
+    errors = distinct_skipped(skipped)
+    if not errors:
+        return []
+    head = f"<b>未能收录的文件</b>（共 {len(errors)} 个，可用 /remove 编号 删除）："
+    entries = [f"• <code>{esc(e.path)}</code>：{esc(clip(e.reason, 300))}" for e in errors]
     return _lines_into_blocks([head, *entries])
 
 

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         default="https://api.telegram.org/bot", description="Bot API base URL"
     )
+    telegram_file_url: str | None = Field(
+        default=None, description="Bot API file download URL (default: the API URL's "
+        "`/bot` made `/file/bot`)")
     telegram_allowed_users: list[int] = Field(default_factory=list)
     telegram_allowed_chats: list[int] = Field(default_factory=list)
     telegram_admins: list[int] = Field(default_factory=list)

@@ -148,8 +148,11 @@ def _write_new(folder: Path, name: str, data: bytes) -> Path:
     reason = unsupported_reason(Path(name).suffix)
     if reason is not None:  # the readers refused it already; a guard for direct callers
         raise DocumentError(name, reason)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".tmp")
+    except OSError as exc:  # a read-only folder (a container's `:ro` mount), a full disk
+        raise IngestError(f"文档目录无法写入（{exc.strerror or exc}），没有保存") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -167,9 +170,15 @@ def _write_new(folder: Path, name: str, data: bytes) -> Path:
                     os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
                 except FileExistsError:
                     continue
-                os.replace(temporary, candidate)
+                try:
+                    os.replace(temporary, candidate)
+                except OSError:
+                    candidate.unlink(missing_ok=True)  # not an empty file under a real name
+                    raise
             return candidate
         raise IngestError(f"文件夹中已有太多名为 {name} 的文件")
+    except OSError as exc:
+        raise IngestError(f"文档目录无法写入（{exc.strerror or exc}），没有保存") from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -112,6 +112,14 @@ def test_an_unreadable_upload_is_refused_and_nothing_is_stored(tmp_path, name, d
     assert not (tmp_path / "docs").exists() or not any((tmp_path / "docs").iterdir())
 
 
+def test_a_folder_that_cannot_be_written_is_one_chinese_reason(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the documents folder should be", encoding="utf-8")
+    with pytest.raises(IngestError, match="文档目录无法写入"):
+        store_upload(blocked / "docs", "驿站.docx", docx_bytes(TITLE, PARAGRAPHS))
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
 @pytest.mark.parametrize("given, stored", [
     ("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\x\\新闻.TXT", "新闻.txt"),
     (".hidden.md", "hidden.md"), ("~$临时.docx", "临时.docx"), ("a<b>:c?.html", "a_b_c_.html"),

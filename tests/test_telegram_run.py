@@ -64,6 +64,8 @@ def test_token_is_checked_before_anything_starts(tmp_path):
 
 
 async def test_sigterm_finishes_the_answer_in_flight_then_exits_cleanly(server, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "报表.csv").write_text("月份,人数\n", encoding="utf-8")  # named once
     process = await start_bot(tmp_path, CHUCHU_TELEGRAM_TOKEN=TOKEN,
                               CHUCHU_TELEGRAM_API_URL=server.base_url)
     try:
@@ -80,6 +82,8 @@ async def test_sigterm_finishes_the_answer_in_flight_then_exits_cleanly(server, 
     [reply] = server.replies_to(5, message_id)
     assert "宝贵的精神财富" in reply.plain
     assert TOKEN.split(":")[1] not in stderr.decode()
+    skipped = [line for line in stderr.decode().splitlines() if "报表.csv" in line]
+    assert len(skipped) == 1 and "已跳过 报表.csv：不支持的文件类型（.csv，表格文件，不是文章）" in skipped[0]
 
 
 def free_port() -> int:
