@@ -11,7 +11,12 @@ Three runs:
 
 Each run checks that every question got exactly one answer (none lost, none duplicated).
 
-    .venv/bin/python benchmarks/telegram_load.py [--questions 1000] [--chats 100]
+A fourth run measures fairness: one user floods `--flood` questions (300) at once and another
+user asks one question a second later; it reports how long that other user waited, and what
+the flooder received (answers, and the polite 请稍后再问 past the per-user limits).
+
+    .venv/bin/python benchmarks/telegram_load.py [--questions 1000] [--chats 100] [--flood 300]
+    .venv/bin/python benchmarks/telegram_load.py --only-flood
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -27,6 +33,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Each run's store (question log, pages) goes here, removed when the benchmark ends.
+DATA = Path(tempfile.mkdtemp(prefix="chuchu-bench-data-"))
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from bot.telegram_network import Tuning  # noqa: E402
@@ -47,9 +55,14 @@ def questions_from(answerer: Answerer, count: int) -> list[str]:
 async def one_run(answerer: Answerer, documents: Path, questions: list[str], chats: int,
                   tuning: Tuning, pace: float | None) -> dict[str, float]:
     server = await FakeBotApi().start()
+    # Ten questions at once from each chat would be turned away by the fairness limits; these
+    # runs measure the bot's capacity, so the limits are lifted (the flood run keeps them).
     settings = load_settings(documents_dir=documents, telegram_token=TOKEN,
                              telegram_api_url=server.base_url,
-                             cache_dir=Path(tempfile.gettempdir()) / "chuchu-bench-cache")
+                             cache_dir=Path(tempfile.gettempdir()) / "chuchu-bench-cache",
+                             data_dir=DATA / f"run-{time.monotonic_ns()}",
+                             user_questions_in_flight=100, user_questions_per_minute=10_000,
+                             group_questions_per_minute=10_000)
     asked: dict[tuple[int, int], float] = {}
     try:
         async with running_bot(server, settings, answerer, tuning):
@@ -79,10 +92,41 @@ async def one_run(answerer: Answerer, documents: Path, questions: list[str], cha
     }
 
 
+async def flood_run(answerer: Answerer, documents: Path, questions: list[str],
+                    tuning: Tuning) -> dict[str, float]:
+    """One user sends every question at once; another asks once, a second later."""
+    server = await FakeBotApi().start()
+    settings = load_settings(documents_dir=documents, telegram_token=TOKEN,
+                             telegram_api_url=server.base_url,
+                             cache_dir=Path(tempfile.gettempdir()) / "chuchu-bench-cache",
+                             data_dir=DATA / f"flood-{time.monotonic_ns()}")
+    flooder, other = 4242, 4343
+    try:
+        async with running_bot(server, settings, answerer, tuning):
+            for question in questions:
+                server.message(question, chat_id=flooder)
+            await asyncio.sleep(1.0)
+            asked = time.time()
+            message_id = server.message("劳模精神", chat_id=other)
+            [reply] = await server.wait_for(lambda: server.replies_to(other, message_id),
+                                            timeout=600)
+            waited = reply.at - asked
+            # Let the flood drain, to count what the flooder got.
+            await server.wait_for(lambda: not server._updates, timeout=600)
+            await asyncio.sleep(2.0)
+    finally:
+        await server.stop()
+    to_flooder = [s for s in server.sent if s.chat_id == flooder]
+    busy = [s for s in to_flooder if "请稍后再问" in s.plain]
+    return {"waited": waited, "answers": len(to_flooder) - len(busy), "busy": len(busy)}
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--chats", type=int, default=100)
+    parser.add_argument("--flood", type=int, default=300)
+    parser.add_argument("--only-flood", action="store_true", help="run only the flood measurement")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
@@ -97,6 +141,14 @@ async def main() -> int:
         ("paced 25/s, Telegram's limits", Tuning(), 25.0),
     ]
     failed = False
+    if args.flood:
+        result = await flood_run(answerer, settings.documents_dir,
+                                 questions_from(answerer, args.flood), Tuning())
+        print(f"flood of {args.flood} from one user: another user answered after "
+              f"{result['waited']:.2f} s; the flooder got {result['answers']:.0f} answers and "
+              f"{result['busy']:.0f} 请稍后再问")
+    if args.only_flood:
+        return 0
     print(f"{args.questions} questions from {args.chats} chats")
     print(f"{'run':34} {'answered':>8} {'lost':>5} {'dup':>4} {'msg/s':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for name, tuning, pace in runs:
@@ -108,4 +160,8 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    try:
+        status = asyncio.run(main())
+    finally:
+        shutil.rmtree(DATA, ignore_errors=True)
+    sys.exit(status)

@@ -5,6 +5,11 @@
     chuchu ask --json [-k K] [QUESTION]   answers (questions from stdin when none is given)
     chuchu speakers [--json]    every speaker with titles and passage counts
     chuchu telegram             run the Telegram bot
+    chuchu report [--csv]       feedback and statistics from the store
+    chuchu doctor               check settings, documents, cache, store and the Bot API
+
+`--documents DIR` may stand before or after the command; `ask` and `passages` take
+`--since`/`--until` (ISO dates) to keep to documents dated in that range.
 """
 
 from __future__ import annotations
@@ -13,32 +18,56 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
 from bot.render import render_answer
+from config.paths import unwritable
 from config.settings import Settings, SettingsError, load_settings
+from retrieval.dates import DateRange
 from retrieval.errors import ChuchuError, NoDocumentsError
 
 logger = logging.getLogger(__name__)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"chuchu {version('chuchu')}"
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "chuchu (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chuchu", description="出处：带出处和发言人的文档问答")
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--documents", type=Path, help="documents folder (CHUCHU_DOCUMENTS_DIR)")
+    # After the command too; SUPPRESS keeps a folder given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--documents", type=Path, help="documents folder (CHUCHU_DOCUMENTS_DIR)")
+    common.add_argument("--documents", type=Path, default=argparse.SUPPRESS,
+                        help="documents folder (CHUCHU_DOCUMENTS_DIR)")
+    dated = argparse.ArgumentParser(add_help=False)
+    dated.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE "
+                       "(2024-03-07, 2024-03 or 2024)")
+    dated.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("console", parents=[common], help="interactive console (default)")
-    passages = sub.add_parser("passages", parents=[common], help="list every passage")
+    passages = sub.add_parser("passages", parents=[common, dated], help="list every passage")
     passages.add_argument("--json", action="store_true", help="one JSON object per line")
-    ask = sub.add_parser("ask", parents=[common], help="answer questions")
+    ask = sub.add_parser("ask", parents=[common, dated], help="answer questions")
     ask.add_argument("question", nargs="*", help="the question; read from stdin when omitted")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("-k", type=int, default=None, help="passages per answer")
     speakers = sub.add_parser("speakers", parents=[common], help="list every speaker")
     speakers.add_argument("--json", action="store_true")
     sub.add_parser("telegram", parents=[common], help="run the Telegram bot")
-    parser.set_defaults(documents=None)
+    report = sub.add_parser("report", parents=[common], help="feedback and statistics (JSON or CSV)")
+    report.add_argument("--csv", action="store_true", help="every vote as a CSV row")
+    report.add_argument("--days", type=int, default=7, help="days of questions per day")
+    sub.add_parser("doctor", parents=[common], help="check the installation, one line each")
+    parser.set_defaults(documents=None, since=None, until=None)
     return parser
 
 
@@ -47,10 +76,31 @@ def _configure_logging(settings: Settings) -> None:
     from bot.logging_setup import configure_logging
 
     secrets = [settings.telegram_token.get_secret_value()] if settings.telegram_token else []
-    configure_logging(settings.log_level, secrets=secrets)
+    configure_logging(settings.log_level, secrets=secrets, json_lines=settings.log_format == "json")
     # Their INFO lines carry the bot token in request URLs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # Their errors on a page with no article ("empty HTML tree") are ours to word, in Chinese.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _writable_cache(settings: Settings) -> tuple[Settings, tempfile.TemporaryDirectory | None] | None:
+    """`settings` with a cache folder that can be written: its own, or else a temporary one
+    for this run (answers matter more than the cache), returned too so that it lives as long
+    as the run; None when even that cannot be made. Either fallback is one line on stderr."""
+    problem = unwritable(settings.cache_dir)
+    if problem is None:
+        return settings, None
+    try:
+        temporary = tempfile.TemporaryDirectory(prefix="chuchu-cache-")
+    except OSError as exc:
+        print(f"chuchu: 缓存目录 {settings.cache_dir} 无法写入（{problem}），临时目录也无法创建"
+              f"（{exc.strerror or exc}）；请用 CHUCHU_CACHE_DIR 指定一个可写的目录", file=sys.stderr)
+        return None
+    print(f"chuchu: 缓存目录 {settings.cache_dir} 无法写入（{problem}），"
+          "本次使用临时缓存，退出后删除", file=sys.stderr)
+    return settings.model_copy(update={"cache_dir": Path(temporary.name)}), temporary
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,
@@ -66,12 +116,43 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
     except SettingsError as error:
         print(f"chuchu: {error}", file=sys.stderr)
         return 2
+    try:
+        dates = DateRange.parse(args.since, args.until)
+    except ValueError as error:
+        print(f"chuchu: {error}", file=sys.stderr)
+        return 2
     _configure_logging(settings)
+    if command == "doctor":
+        from bot.doctor import run_doctor
+
+        return run_doctor(settings, stdout)
+    usable = _writable_cache(settings)
+    if usable is None:
+        return 2
+    settings, _temporary = usable  # a temporary cache is removed when this run ends
+    if command == "telegram":
+        from bot.telegram import bot_token
+
+        try:
+            bot_token(settings)  # before anything is opened or built
+        except SettingsError as error:
+            print(f"chuchu: {error}", file=sys.stderr)
+            return 2
+    from bot.service import Service
+
+    service = Service.open(settings)
+    if service.problem:
+        print(f"chuchu: {service.problem}", file=sys.stderr)
+    if command == "report":
+        from bot.report import write_report
+
+        write_report(service, stdout, as_csv=args.csv, days=args.days)
+        return 0
     if command == "telegram":
         from bot.telegram import run
 
         try:
-            return run(settings)
+            return run(settings, service)
         except SettingsError as error:
             print(f"chuchu: {error}", file=sys.stderr)
             return 2
@@ -87,14 +168,28 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return 1
     for skipped in answerer.skipped:
         print(f"chuchu: 已跳过 {skipped.path}：{skipped.reason}", file=sys.stderr)
+    service.serve(answerer)
     if command == "console":
-        from bot.console import run_console
+        from bot.console import run_console, terminal_input
 
-        return run_console(answerer, stdin, stdout)
+        reader = terminal_input(settings.data_dir) if stdin is sys.stdin and stdin.isatty() else None
+        return run_console(answerer, stdin, stdout, service=service, read=reader)
+    selection = answerer.select_dates(dates) if dates else None
+    if selection is not None:
+        print(f"chuchu: {selection.describe()}", file=sys.stderr)
     if command == "passages":
-        for passage in answerer.passages:
+        from retrieval.corrections import corrected, correction_of
+
+        chosen = (p for i, p in enumerate(answerer.passages)
+                  if selection is None or i in selection.positions)
+        for original in chosen:
+            passage = corrected(original, service.fixes)
             if args.json:
-                stdout.write(json.dumps(passage.to_json(), ensure_ascii=False) + "\n")
+                row = passage.to_json()
+                correction = correction_of(original, service.fixes) if passage is not original else None
+                if correction is not None:  # the corrected speaker, and who said so
+                    row["correction"] = correction.to_json()
+                stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             else:
                 speakers = "；".join(s.label() for s in passage.speakers) or "发言人不详"
                 where = f"第 {passage.line} 行" + (f"，{passage.origin}" if passage.origin else "")
@@ -111,7 +206,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return 0
     questions = [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in stdin)
     for question in questions:
-        answer = answerer.ask(question, args.k)
+        answer = answerer.ask(question, args.k, dates=dates or None)
         if args.json:
             stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:

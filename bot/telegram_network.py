@@ -12,14 +12,26 @@ Failures are sorted by what they mean for the request:
 * HTTP 4xx other than 429: the request itself is wrong (a deleted chat, a blocked bot); sending
   it again cannot help, so it is raised at once.
 
-`getUpdates` is not wrapped: PTB's updater already retries it forever, and a lost response
+`getUpdates` is not retried here: PTB's updater already retries it forever, and a lost response
 costs nothing because updates are confirmed only by the next call's `offset`.
+
+HTTP 401 is the exception PTB does not survive: its updater stops polling for good on an invalid
+token while the process stays up, deaf. `TokenGuard` watches every response instead: a 401 is
+tried again after a pause a few times (a brief fault at Telegram's end recovers), and when the
+token is still refused the guard calls `on_rejected` (the entry point stops the application and
+exits non-zero, so a supervisor restarts or alerts) and answers getUpdates with no updates
+meanwhile, so PTB logs no traceback on the way out. `last_ok` tells the health endpoint when
+the Bot API last answered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,16 +62,65 @@ class Tuning:
     concurrent_updates: int = 16  # measured: more only adds contention (benchmarks/telegram_load.py)
     connections: int = 16  # httpcore's pool scans every connection per request: keep it small
     pages: int = 5  # pages of hits kept for the 更多结果 button
-    page_cache: int = 4096  # answers whose pages are kept for paging (least recently used go)
+    unauthorized_attempts: int = 4  # 401s in a row before the token counts as revoked
+    unauthorized_pause: float = 5.0  # seconds between those tries (a brief fault recovers)
 
 
-class RetryingRequest(BaseRequest):
-    """A `BaseRequest` that sends again on 5xx and network failures; wraps another request."""
+NO_UPDATES = b'{"ok":true,"result":[]}'
 
-    def __init__(self, inner: BaseRequest, attempts: int, backoff: float) -> None:
+
+def token_refused(base_url: str, token: str, timeout: float = 10.0) -> bool:
+    """True when the Bot API answers getMe with 401 (a network failure is not a refusal).
+
+    Asked once before the bot starts, so a wrong token is one clear line instead of
+    python-telegram-bot's bootstrap traceback.
+    """
+    try:
+        with urllib.request.urlopen(f"{base_url.rstrip('/')}{token}/getMe", timeout=timeout):
+            return False
+    except urllib.error.HTTPError as error:
+        return error.code == 401
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+class TokenGuard:
+    """Counts 401 answers from the Bot API and decides when the token is gone for good."""
+
+    def __init__(self, attempts: int, pause: float) -> None:
+        self.attempts = max(1, attempts)
+        self.pause = pause
+        self.rejected = False
+        self.last_ok = time.monotonic()
+        self.on_rejected: Callable[[], None] | None = None
+        self._failures = 0
+
+    def ok(self) -> None:
+        self._failures = 0
+        self.last_ok = time.monotonic()
+
+    async def unauthorized(self, endpoint: str, wait: bool = True) -> bool:
+        """After a 401: True to try again (after the pause), False once the token is revoked."""
+        if self.rejected:
+            return False
+        self._failures += 1
+        if self._failures < self.attempts:
+            logger.warning("%s answered HTTP 401 (token refused), %d of %d before giving up",
+                           endpoint, self._failures, self.attempts)
+            if wait:
+                await asyncio.sleep(self.pause)
+            return True
+        self.rejected = True
+        if self.on_rejected is not None:
+            self.on_rejected()
+        return False
+
+
+class WrappedRequest(BaseRequest):
+    """A `BaseRequest` around another one, which does the sending."""
+
+    def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
-        self._attempts = max(1, attempts)
-        self._backoff = backoff
 
     @property
     def read_timeout(self) -> float | None:
@@ -70,6 +131,46 @@ class RetryingRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         await self._inner.shutdown()
+
+
+class GuardedUpdatesRequest(WrappedRequest):
+    """getUpdates through a `TokenGuard`: 401s are retried, then end the process cleanly."""
+
+    def __init__(self, inner: BaseRequest, guard: TokenGuard) -> None:
+        super().__init__(inner)
+        self._guard = guard
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        while True:
+            if self._guard.rejected and endpoint == "getUpdates":
+                await asyncio.sleep(0.2)  # the application is stopping; nothing more to fetch
+                return 200, NO_UPDATES
+            code, payload = await self._inner.do_request(
+                url=url, method=method, request_data=request_data, read_timeout=read_timeout,
+                write_timeout=write_timeout, connect_timeout=connect_timeout,
+                pool_timeout=pool_timeout)
+            if code != 401:
+                if code < 400:
+                    self._guard.ok()
+                return code, payload
+            if not await self._guard.unauthorized(endpoint):
+                return (200, NO_UPDATES) if endpoint == "getUpdates" else (code, payload)
+
+
+class RetryingRequest(WrappedRequest):
+    """A `BaseRequest` that sends again on 5xx and network failures; wraps another request."""
+
+    def __init__(self, inner: BaseRequest, attempts: int, backoff: float,
+                 guard: TokenGuard | None = None) -> None:
+        super().__init__(inner)
+        self._attempts = max(1, attempts)
+        self._backoff = backoff
+        self._guard = guard
 
     async def do_request(
         self,
@@ -99,6 +200,12 @@ class RetryingRequest(BaseRequest):
                     raise
                 logger.warning("%s failed (%s); attempt %d of %d", endpoint, error, attempt, attempts)
             else:
+                if self._guard is not None:
+                    if code == 401:  # counts towards a revoked token (webhook mode has no polling)
+                        await self._guard.unauthorized(endpoint, wait=False)
+                        return code, payload
+                    if code < 400:
+                        self._guard.ok()
                 if code < 500 or attempt == attempts:
                     return code, payload
                 logger.warning("%s answered HTTP %d; attempt %d of %d", endpoint, code, attempt, attempts)
@@ -143,7 +250,7 @@ def rate_limiter(tuning: Tuning) -> AnswerRateLimiter:
     )
 
 
-def api_request(tuning: Tuning) -> RetryingRequest:
+def api_request(tuning: Tuning, guard: TokenGuard | None = None) -> RetryingRequest:
     """The request object for every call except getUpdates."""
     inner = HTTPXRequest(
         connection_pool_size=tuning.connections,
@@ -152,15 +259,16 @@ def api_request(tuning: Tuning) -> RetryingRequest:
         write_timeout=tuning.write_timeout,
         pool_timeout=tuning.pool_timeout,
     )
-    return RetryingRequest(inner, tuning.attempts, tuning.backoff)
+    return RetryingRequest(inner, tuning.attempts, tuning.backoff, guard)
 
 
-def updates_request(tuning: Tuning) -> HTTPXRequest:
+def updates_request(tuning: Tuning, guard: TokenGuard | None = None) -> BaseRequest:
     """The request object for getUpdates (PTB adds the long-poll time to the read time-out)."""
-    return HTTPXRequest(
+    inner = HTTPXRequest(
         connection_pool_size=1,
         connect_timeout=tuning.connect_timeout,
         read_timeout=tuning.read_timeout,
         write_timeout=tuning.write_timeout,
         pool_timeout=tuning.pool_timeout,
     )
+    return GuardedUpdatesRequest(inner, guard) if guard is not None else inner

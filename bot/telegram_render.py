@@ -1,10 +1,13 @@
-"""Telegram HTML for answers, pages, speaker and source lists; no network, no PTB objects.
+"""Telegram HTML of the presentation model, and of speaker and source lists; no network.
 
-Every piece of text that comes from a document or a person is escaped with `html.escape` before
-it meets a tag. Messages are assembled from whole blocks (a hit, a list entry, one chunk of a
+What a quote shows is decided in `retrieval.presentation`; here it only becomes HTML. Every
+piece of text that comes from a document or a person is escaped with `html.escape` before it
+meets a tag. Messages are assembled from whole blocks (a hit, a list entry, one chunk of a
 paragraph), each well-formed on its own, so a split always falls between blocks and never inside
 a tag or an entity. Lengths are counted in UTF-16 code units of the HTML source: Telegram counts
-UTF-16 units after parsing entities, so the source length is a safe upper bound.
+UTF-16 units after parsing entities, so the source length is a safe upper bound. Titles,
+sections and speaker lists are clipped by the model, and `pack` clips any block that still
+exceeds a message, so no metadata, however long, keeps an answer from being delivered.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
-from bot.render import ELLIPSIS, mark, source_line
-from retrieval.models import Answer, Document, Hit, Passage, Speaker, SpeakerStat
+from retrieval.errors import DocumentError
+from retrieval.models import Answer, Document, Hit, Passage, SpeakerStat
+from retrieval.overview import Overview
+from retrieval.presentation import (
+    TITLE_LIMIT, Lead, Quote, View, clip, marked_spans, pieces, place, present, quote_of, speaker_labels,
+)
+from retrieval.sentences import sentences
 
 MESSAGE_LIMIT = 4096
-QUOTE_LIMIT = 900  # characters of a hit's quote; the whole paragraph is one tap away
 CHUNK_LIMIT = 3000  # UTF-16 units of escaped text in one blockquote of a whole paragraph
 SEPARATOR = "\n\n"
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_TAG = re.compile(r"<[^<>]*>")
 REFUSAL = "抱歉，这个机器人只对授权的用户和群组开放。如需使用，请联系管理员。"
 SORRY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 EXPIRED = "这些结果已过期，请重新提问。"
@@ -48,16 +54,21 @@ def passage_id_from_command(argument: str) -> str:
     return argument.strip().replace("_", "-")
 
 
+def html_pieces(parts: Iterable[tuple[str, bool]]) -> str:
+    """(piece, emphasised) pairs as escaped HTML, the emphasised ones in bold."""
+    return "".join(f"<b>{esc(text)}</b>" if bold else esc(text) for text, bold in parts)
+
+
 def highlight(text: str, terms: Iterable[str]) -> str:
     """`text` escaped, with the matched terms in bold (the console's spans, as HTML)."""
-    return mark(text, terms, "<b>", "</b>", escape=esc)
+    return html_pieces(pieces(text, marked_spans(text, terms)))
 
 
 def chunks(text: str, limit: int = CHUNK_LIMIT) -> list[str]:
     """Raw text cut, at sentence ends where possible, into pieces whose escaped form fits."""
     pieces: list[str] = []
     current = ""
-    for sentence in (s for s in _SENTENCE_END.split(text) if s):
+    for sentence in sentences(text):
         while units(esc(sentence)) > limit:  # one sentence longer than a chunk: cut it hard
             cut = _fitting_prefix(sentence, limit)
             if current:
@@ -83,92 +94,101 @@ def _fitting_prefix(text: str, limit: int) -> int:
     return len(text)
 
 
-def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """At most `limit` characters, ending in an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+def speaker_html(labels: Sequence[str]) -> str:
+    """`—— <b>张三（主席）</b>；<b>李四</b>` from the model's labels (or 发言人不详)."""
+    return "—— " + "；".join(f"<b>{esc(label)}</b>" for label in labels)
 
 
-def speaker_html(speakers: Sequence[Speaker]) -> str:
-    if not speakers:
-        return "—— 发言人不详"
-    return "—— " + "；".join(f"<b>{esc(s.label())}</b>" for s in speakers)
+def link(url: str) -> str:
+    """An http(s) `url` as a link showing its first 80 characters."""
+    return f'<a href="{html.escape(url, quote=True)}">{esc(clip(url, 80))}</a>'
+
+
+def quote_block(quote: Quote) -> str:
+    """One quote: the words, who said them, where they stand, where from, the whole paragraph."""
+    lines = [
+        f"<blockquote>{html_pieces(quote.pieces())}</blockquote>",
+        speaker_html(quote.speakers),
+        esc(quote.location),
+    ]
+    if quote.citation:
+        lines.append(esc(quote.citation))
+    if quote.link.startswith(("https://", "http://")):  # Telegram refuses other schemes
+        lines.append(link(quote.link))
+    elif quote.link:
+        lines.append(esc(clip(quote.link, 200)))
+    lines.append(f"全文：{source_command(quote.passage_id)}")
+    return "\n".join(lines)
 
 
 def hit_block(hit: Hit) -> str:
-    """One hit: the quote, who said it, where it stands, and how to read the whole paragraph."""
-    passage = hit.passage
-    quote = (hit.snippet or passage.text).strip()
-    speakers = passage.speakers_in(quote)
-    shown = clip(quote)
-    if shown != passage.text:
-        if passage.text.find(quote) > 0:
-            shown = ELLIPSIS + shown
-        if not shown.endswith(ELLIPSIS) and not passage.text.endswith(quote):
-            shown += ELLIPSIS
-    return "\n".join(
-        [
-            f"<blockquote>{highlight(shown, hit.terms)}</blockquote>",
-            speaker_html(speakers),
-            esc(source_line(passage)),
-            f"全文：{source_command(passage.id)}",
-        ]
-    )
+    """One hit as a quote block (inline results post exactly this)."""
+    return quote_block(quote_of(hit))
+
+
+def lead_html(lead: Lead | None) -> str:
+    return html_pieces(lead.parts) if lead else ""
 
 
 def answer_lead(answer: Answer) -> str:
-    """The line before the hits: who said it for "who", whose words for "speaker"; a guess at
-    whom the question meant (您是不是要找…) before it."""
-    if answer.note:
-        return f"{esc(answer.note)}\n{answer_lead(replace(answer, note=''))}"
-    if answer.kind == "who":
-        speaker = answer.speaker or _only_quoted_speaker(answer)
-        if speaker is None:
-            return "<b>发言人不详</b>（原文未写明是谁说的），相关原文："
-        return f"<b>{esc(speaker.label())}</b> 说的："
-    if answer.kind == "speaker" and answer.speaker is not None:
-        return f"<b>{esc(answer.speaker.label())}</b> 的发言："
-    return f"关于“{esc(clip(answer.question.strip(), 60))}”，找到这些原文："
+    """The line before the hits: who said it for "who", whose words for "speaker"."""
+    return lead_html(present(answer).lead)
 
 
-def _only_quoted_speaker(answer: Answer) -> Speaker | None:
-    """The one speaker of the best hit's quote (when the core could not name one)."""
-    if not answer.hits:
-        return None
-    hit = answer.hits[0]
-    speakers = hit.passage.speakers_in((hit.snippet or hit.passage.text).strip())
-    return speakers[0] if len(speakers) == 1 else None
-
-
-def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The answer as one or more pages, each a whole message of at most `per_page` hits."""
-    if answer.kind in ("not_found", "invalid") or not answer.hits:
-        return [esc(answer.note or "没有找到相关内容。") + "发送 /speakers 可查看发言人列表。"]
-    lead = answer_lead(answer)
+def paged(view: View, per_page: int, limit: int = MESSAGE_LIMIT) -> list[tuple[str, tuple[Quote, ...]]]:
+    """The view as pages, each a whole message of at most `per_page` quotes, with its quotes."""
+    if not view.quotes:
+        return [(esc(view.note) + "发送 /speakers 可查看发言人列表。", ())]
+    lead = lead_html(view.lead)
     footer_room = len("\n\n第 99/99 页")
-    groups: list[list[str]] = []
-    for block in (hit_block(hit) for hit in answer.hits):
+    groups: list[list[tuple[str, Quote]]] = []
+    for quote in view.quotes:
+        block = fit(quote_block(quote), limit - footer_room - units(lead) - len(SEPARATOR))
         page = groups[-1] if groups else None
         if (
             page is not None
             and len(page) < per_page
-            and units(SEPARATOR.join([lead, *page, block])) + footer_room <= limit
+            and units(SEPARATOR.join([lead, *(b for b, _ in page), block])) + footer_room <= limit
         ):
-            page.append(block)
+            page.append((block, quote))
         else:
-            groups.append([block])
-    pages = [SEPARATOR.join([lead, *blocks]) for blocks in groups]
+            groups.append([(block, quote)])
+    pages = [(SEPARATOR.join([lead, *(b for b, _ in group)]), tuple(q for _, q in group))
+             for group in groups]
     if len(pages) > 1:
-        pages = [f"{page}{SEPARATOR}第 {i}/{len(pages)} 页" for i, page in enumerate(pages, 1)]
+        pages = [(f"{page}{SEPARATOR}第 {i}/{len(pages)} 页", quotes)
+                 for i, (page, quotes) in enumerate(pages, 1)]
     return pages
 
 
+def answer_pages(answer: Answer, per_page: int, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The answer as one or more pages, each a whole message of at most `per_page` hits."""
+    return [page for page, _ in paged(present(answer), per_page, limit)]
+
+
+def fit(block: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`block` itself, or when it is too long for a message, its text without markup, clipped.
+
+    Builders clip what they know to be long; this is the last guard, so that an unforeseen
+    piece of metadata costs formatting, never the answer.
+    """
+    if units(block) <= limit:
+        return block
+    plain = html.unescape(_TAG.sub("", block))
+    size = limit
+    while True:
+        shown = esc(clip(plain, size))
+        if units(shown) <= limit:
+            return shown
+        size = size * 3 // 4
+
+
 def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Whole blocks joined into as few messages as fit within `limit`."""
+    """Whole blocks joined into as few messages as fit within `limit` (an over-long one clipped)."""
     messages: list[str] = []
     current = ""
     for block in blocks:
-        if units(block) > limit:  # a bug in a block builder, never user-visible garbage
-            raise ValueError(f"block of {units(block)} units exceeds {limit}")
+        block = fit(block, limit)
         joined = f"{current}{SEPARATOR}{block}" if current else block
         if units(joined) > limit:
             messages.append(current)
@@ -179,22 +199,33 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
-def help_text(examples: Sequence[str], username: str | None) -> str:
-    """/start and /help: what the bot does, example questions, commands, groups and inline."""
+def help_text(overview: Overview, username: str | None, admin: bool = False) -> str:
+    """/start and /help: what the documents are, questions they answer, commands, groups."""
     mention = f"@{esc(username)}" if username else "@机器人"
     lines = [
-        "<b>出处 chuchu</b>：我回答关于工会报刊文档的问题，给出原文引用、发言人和出处。",
+        "<b>出处 chuchu</b>：我回答关于所收录文档的问题，给出原文引用、发言人和出处。",
+        esc(clip(overview.summary(), 600)),
         "",
-        "直接发送问题即可，例如：",
-        *(f"• {esc(example)}" for example in examples),
-        "• 谁提出了“唯民是从”？",
+        "直接发送问题即可，例如：" if overview.examples else "直接发送问题即可。",
+        *(f"• {esc(clip(example, 100))}" for example in overview.examples),
         "",
         "<b>命令</b>",
         "/speakers 文档中的发言人",
         "/sources 收录的文档",
         "/source 编号 — 查看整段原文及前后文",
+        "/myid 查看您的用户 ID",
         "/help 显示本帮助",
+    ]
+    if admin:
+        lines += ["", "<b>管理员</b>",
+                  "/feedback 最近的 👎 和“发言人有误”", "/stats 提问统计",
+                  "/fix 编号 姓名 [职务] — 更正发言人（或 /fix 编号 发言人不详）",
+                  "/allow ID、/deny ID — 允许或禁止用户、群组", "/reload 重新读取文档目录",
+                  "发送文件（.txt .md .docx .pdf .html，20 MB 以内）— 添加文档（在群组中请在文件说明里 @我）",
+                  "/add 链接 — 添加网页", "/remove 编号 — 删除文档（编号见 /sources）"]
+    lines += [
         "",
+        "每条回答下可以点 👍、👎 或“发言人有误”，帮助我们改进。",
         f"在群组中，请 {mention} 提问或回复我的消息；在任何聊天中输入 {mention} 问题 可直接引用原文。",
     ]
     return "\n".join(lines)
@@ -222,9 +253,27 @@ def source_list_blocks(documents: Sequence[Document], passages: Sequence[Passage
     counts = Counter(p.document_id for p in passages)
     head = f"<b>收录的文档</b>（共 {len(documents)} 篇）："
     entries = [
-        f"• 《{esc(clip(d.title, 200))}》 {counts.get(d.id, 0)} 段\n  <code>{esc(d.id)}</code>"
+        f"• 《{esc(clip(d.title, TITLE_LIMIT))}》 {counts.get(d.id, 0)} 段\n  <code>{esc(d.id)}</code>"
         for d in documents
     ]
+    return _lines_into_blocks([head, *entries])
+
+
+def distinct_skipped(skipped: Iterable[DocumentError]) -> list[DocumentError]:
+    """Each skipped file once (the first reason given for it), in the order met."""
+    seen: dict[str, DocumentError] = {}
+    for error in skipped:
+        seen.setdefault(error.path, error)
+    return list(seen.values())
+
+
+def skipped_blocks(skipped: Sequence[DocumentError]) -> list[str]:
+    """/sources for admins: each file left out of the index, with its id and the reason."""
+    errors = distinct_skipped(skipped)
+    if not errors:
+        return []
+    head = f"<b>未能收录的文件</b>（共 {len(errors)} 个，可用 /remove 编号 删除）："
+    entries = [f"• <code>{esc(e.path)}</code>：{esc(clip(e.reason, 300))}" for e in errors]
     return _lines_into_blocks([head, *entries])
 
 
@@ -244,26 +293,18 @@ def _lines_into_blocks(lines: list[str], limit: int = 3500) -> list[str]:
 
 def source_blocks(target: Passage, context: Sequence[Passage]) -> list[str]:
     """/source: the whole paragraph with its neighbours, the asked one marked."""
-    blocks = [f"<b>《{esc(target.document_title)}》</b>"]
+    blocks = [f"<b>《{esc(clip(target.document_title, TITLE_LIMIT))}》</b>"]
     for passage in context:
         marker = "▶ " if passage.id == target.id else ""
-        head = f"{marker}<b>{esc(_place(passage))}</b>"
+        head = f"{marker}<b>{esc(place(passage))}</b>"
         pieces = chunks(passage.text)
         for i, piece in enumerate(pieces):
             parts = [head] if i == 0 else []
             parts.append(f"<blockquote>{esc(piece)}</blockquote>")
             if i == len(pieces) - 1:
-                parts.append(speaker_html(passage.speakers))
+                parts.append(speaker_html(speaker_labels(passage.speakers)))
             blocks.append("\n".join(parts))
     return blocks
-
-
-def _place(passage: Passage) -> str:
-    """Section and paragraph number, without the document title."""
-    parts = [passage.section] if passage.section else []
-    parts.append(f"第 {passage.paragraph} 段")
-    line = " · ".join(parts)
-    return f"{line}（{passage.origin}）" if passage.origin else line
 
 
 def unknown_source(passage_id: str) -> str:

@@ -1,19 +1,29 @@
-"""What the Telegram bot keeps between updates: the answerer in use and recent answers' pages.
+"""The answerer the Telegram bot is using, swapped whole by `/reload`.
 
 `AnswererHolder` lets `/reload` build a new index off the event loop and swap it in with one
-assignment, so a question sees either the old index or the new one, never half of each.
-`PageStore` keeps rendered pages for the 更多结果 button under a short key, because Telegram's
-callback data holds at most 64 bytes.
+assignment, so a question sees either the old index or the new one, never half of each. Adding
+or removing a document from Telegram reloads the same way: the cache keeps every other
+document's passages, so only what changed is read and chunked. The files that could not be
+read are logged once, in Chinese, whenever an index is put in use. (The pages of recent answers
+are kept in the store: `bot.question_log`.)
 """
 
 from __future__ import annotations
 
 import asyncio
-import secrets
-from collections import OrderedDict
+import logging
 from collections.abc import Callable
 
+from bot.telegram_render import distinct_skipped
 from retrieval.answer import Answerer
+
+logger = logging.getLogger(__name__)
+
+
+def log_skipped(answerer: Answerer) -> None:
+    """Name each file the index left out, once, with its reason in Chinese."""
+    for error in distinct_skipped(answerer.skipped):
+        logger.warning("已跳过 %s：%s", error.path, error.reason)
 
 
 class AnswererHolder:
@@ -29,25 +39,5 @@ class AnswererHolder:
         async with self._lock:  # two admins reloading at once build once each, in turn
             fresh = await asyncio.to_thread(self._build)
             self.current = fresh  # one assignment: a question sees the old or the new index
-            return fresh
-
-
-class PageStore:
-    """Rendered pages of recent answers, keyed by a short id that fits in callback data."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._pages: OrderedDict[str, tuple[str, ...]] = OrderedDict()
-
-    def put(self, pages: list[str]) -> str:
-        key = secrets.token_urlsafe(6)  # 8 characters; callback data stays far below 64 bytes
-        self._pages[key] = tuple(pages)
-        while len(self._pages) > self._capacity:
-            self._pages.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> tuple[str, ...] | None:
-        pages = self._pages.get(key)
-        if pages is not None:
-            self._pages.move_to_end(key)
-        return pages
+        log_skipped(fresh)
+        return fresh

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from config.settings import Settings
+from retrieval.corrections import CorrectionSource, corrected, corrected_answer
+from retrieval.dates import DateIndex, DateRange, DateSelection
 from retrieval.errors import DocumentError, NoDocumentsError
 from retrieval.index import Index
 from retrieval.directory import Directory, holds_post
@@ -77,6 +79,11 @@ class Answerer:
     top_k: int = 3
     skipped: list[DocumentError] = field(default_factory=list)
     summary: Summary | None = field(default=None, repr=False)
+    # Each document's passages as (start, stop), for narrowing answers by date.
+    spans: Sequence[tuple[int, int]] = field(default=(), repr=False)
+    _dates: DateIndex | None = field(default=None, repr=False)
+    # People's speaker corrections, applied to whatever the answerer hands out.
+    corrections: CorrectionSource | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
@@ -95,7 +102,11 @@ class Answerer:
         corpus = store.corpus(folder)
         store.timings["corpus"] = time.perf_counter() - started
         if not corpus.passages:
-            raise NoDocumentsError(f"{folder} 中没有可以索引的 .txt 或 .md 文档")
+            skipped = "、".join(f"{e.path}（{e.reason}）" for e in corpus.skipped[:3])
+            more = f"等 {len(corpus.skipped)} 个" if len(corpus.skipped) > 3 else ""
+            raise NoDocumentsError(
+                f"{folder} 中没有可以索引的文档（支持 .txt、.md、.docx、.pdf、.html）"
+                + (f"；跳过了{more}文件：{skipped}" if skipped else ""))
         started = time.perf_counter()
         summary = store.recall("summary", code=_SUMMARY_CODE, kind=Summary)
         assert summary is None or isinstance(summary, Summary)
@@ -112,7 +123,7 @@ class Answerer:
                 store.keep("summary", built, code=_SUMMARY_CODE)
             summary = built
         return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
-                   corpus.skipped, summary)
+                   corpus.skipped, summary, [(s.start, s.stop) for s in corpus.spans])
 
     @classmethod
     def from_passages(
@@ -139,7 +150,8 @@ class Answerer:
             # spares loading every passage's terms (17 s at a million passages).
             summary, _, index = store.index_passages(tokenizer, passages, spans, words,
                                                      terms=False)
-        return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary)
+        return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary,
+                   [(s.start, s.stop) for s in spans])
 
     @property
     def _summary(self) -> Summary:
@@ -149,7 +161,7 @@ class Answerer:
     # -- lookups -------------------------------------------------------------------------
     def passage(self, passage_id: str) -> Passage | None:
         index = self._summary.by_id.get(passage_id.strip())
-        return self.passages[index] if index is not None else None
+        return corrected(self.passages[index], self.corrections) if index is not None else None
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with its neighbours in the same document, in reading order."""
@@ -158,7 +170,8 @@ class Answerer:
             return []
         document = self.passages[index].document_id
         lo, hi = max(0, index - before), min(len(self.passages), index + after + 1)
-        return [p for p in self.passages[lo:hi] if p.document_id == document]
+        return [corrected(p, self.corrections) for p in self.passages[lo:hi]
+                if p.document_id == document]
 
     def speakers(self) -> list[SpeakerStat]:
         """Every named speaker with the titles seen and the number of passages they speak in."""
@@ -166,6 +179,12 @@ class Answerer:
 
     def examples(self) -> list[str]:
         return list(self._summary.examples)
+
+    def select_dates(self, dates: DateRange) -> DateSelection:
+        """The passages of the documents dated within `dates`, and how many were left out."""
+        if self._dates is None:
+            self._dates = DateIndex(self.passages, self.spans)
+        return self._dates.select(dates)
 
     # -- answering -----------------------------------------------------------------------
     @functools.cached_property
@@ -183,28 +202,32 @@ class Answerer:
         """The corpus's own names, places and quoted terms, as questions are cut."""
         return frozenset(self.tokenizer.user_words)
 
-    def ask(self, question: str, k: int | None = None, context: Context | None = None) -> Answer:
-        """Answer one question with at most `k` quoted passages.
+    def ask(self, question: str, k: int | None = None, context: Context | None = None,
+            dates: DateRange | None = None) -> Answer:
+        """Answer one question with at most `k` quoted passages, speaker corrections applied,
+        from documents dated within `dates` when a range is given (undated ones left out).
 
         `context` is the `Answer.context` of the conversation's last answer, for follow-ups
         (`他还说了什么？`); the answer carries the context for the next question.
         """
         k = max(1, min(k or self.top_k, 50))
         intent = read_question(question, self.directory, context)
-        answer = self._answer(question, intent, k)
+        within = self.select_dates(dates).positions if dates else None
+        answer = corrected_answer(self._answer(question, intent, k, within), self.corrections)
         return replace(answer, context=_next_context(answer, intent, context, self.top_k))
 
-    def _answer(self, question: str, intent: Intent, k: int) -> Answer:
+    def _answer(self, question: str, intent: Intent, k: int,
+                within: frozenset[int] | None) -> Answer:
         if intent.kind == "unresolved":
             return Answer(question, "invalid", note=self._hint(UNRESOLVED))
         if intent.kind == "who_is":
-            return self._who_is_answer(question, intent, k)
+            return self._who_is_answer(question, intent, k, within)
         if intent.speaker is not None:
-            return self._speaker_answer(question, intent, k)
+            return self._speaker_answer(question, intent, k, within)
         if not self.tokenizer.tokens(intent.topic):
             return Answer(question, "invalid", note=self._hint(INVALID))
         intent = self._mistyped_names(intent)
-        hits = self._search(intent, k)
+        hits = self._search(intent, k, within=within)
         if not hits:
             lead = FOREIGN if intent.kind == "foreign" else NOT_FOUND
             return Answer(question, "not_found", note=self._hint(lead))
@@ -282,15 +305,19 @@ class Answerer:
                      self._phrases(intent.topic), self.tokenizer.tag)
 
     def _search(self, intent: Intent, k: int, among: np.ndarray | None = None,
-                declines: bool | None = None) -> list[Hit]:
+                declines: bool | None = None, within: frozenset[int] | None = None) -> list[Hit]:
         """The passages that answer `intent`'s content, best first; none when the corpus does
         not hold it. `among`: only these (searchable) positions, ascending (a speaker's own
         passages, those naming someone); `declines`: whether a passage that holds too little
-        of the content is left out (by default, only without `among`)."""
+        of the content is left out (by default, only without `among`); `within`: only the
+        passages (corpus indices) of a date range."""
         declines = among is None if declines is None else declines
         query = self._query(intent)
         if not query.terms or (declines and query.unanswerable):
             return []
+        if within is not None:
+            dated = self._positions(sorted(within))
+            among = dated if among is None else np.intersect1d(among, dated)
         pool = max(k * 6, 30)
         # Among given positions, only those are scored and sorted: a speaker may hold a tenth
         # of the corpus, and each pooled passage is read and normalised.
@@ -376,7 +403,8 @@ class Answerer:
                    and self.passages[searchable[other]].document_id == document
                    for other in found[max(0, at - 2):at + 2])
 
-    def _speaker_answer(self, question: str, intent: Intent, k: int) -> Answer:
+    def _speaker_answer(self, question: str, intent: Intent, k: int,
+                        within: frozenset[int] | None = None) -> Answer:
         """One person's words: on the question's content among their own passages, else their
         most substantial passages; content their passages do not hold is searched for in the
         paragraphs that name them (attribution may have missed their words). A person guessed
@@ -388,12 +416,13 @@ class Answerer:
         hits: list[Hit] = []
         if self.tokenizer.tokens(placed.topic):
             own = self._positions(self._summary.spoken.get(speaker.name, ()))
-            hits = self._search(placed, k, among=own) if len(own) else []
+            hits = self._search(placed, k, among=own, within=within) if len(own) else []
         if query.terms and not any(set(hit.terms) & set(query.terms) for hit in hits):
             # Paragraphs that name them: attribution may have missed their words there.
             naming = self._naming(speaker)
             named = self._search(replace(intent, kind="plain", people=(speaker,)), k,
-                                 among=naming, declines=True) if len(naming) else []
+                                 among=naming, declines=True, within=within) \
+                if len(naming) else []
             if named and not any(speaker in hit.passage.speakers for hit in named):
                 return Answer(question, "passages", tuple(named), note=_guess_note(intent))
             hits = named or hits
@@ -402,7 +431,7 @@ class Answerer:
                 return Answer(question, "not_found", note=self._hint(
                     f"{_guess_note(intent)}没有找到{speaker.name}关于这个问题的发言。"))
         if not hits:
-            hits = self._own_passages(speaker, k, intent.exclude)
+            hits = self._own_passages(speaker, k, intent.exclude, within)
         if not hits:
             note = self._hint(NO_MORE.format(name=speaker.name) if intent.exclude else NOT_FOUND)
             return Answer(question, "not_found", speaker=speaker, note=note)
@@ -410,11 +439,15 @@ class Answerer:
         return Answer(question, "speaker", tuple(hits), speaker=speaker,
                       note=_guess_note(intent))
 
-    def _own_passages(self, speaker: Speaker, k: int, exclude: frozenset[str]) -> list[Hit]:
-        """A speaker's passages with the most of their words first, duplicates left out."""
+    def _own_passages(self, speaker: Speaker, k: int, exclude: frozenset[str],
+                      within: frozenset[int] | None = None) -> list[Hit]:
+        """A speaker's passages with the most of their words first, duplicates left out (and
+        those outside `within`, a date range's passages)."""
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for i in self._summary.ranked.get(speaker.name, []):
+            if within is not None and i not in within:
+                continue
             passage = self.passages[i]
             if passage.id in exclude:
                 continue
@@ -427,7 +460,8 @@ class Answerer:
                 break
         return hits
 
-    def _who_is_answer(self, question: str, intent: Intent, k: int) -> Answer:
+    def _who_is_answer(self, question: str, intent: Intent, k: int,
+                       within: frozenset[int] | None = None) -> Answer:
         """Who holds a post (`省总工会主席是谁？`) or what someone is (`郑荣胜是谁？`), from the
         speakers' titles, quoting where they are named with it."""
         speaker = intent.speaker
@@ -435,7 +469,7 @@ class Answerer:
             # No speaker holds it: a paragraph may still name whoever does (`院长张三主持`), or
             # the one after the paragraph that names the organisation.
             hits: list[Hit] = []
-            for hit in self._search(replace(intent, kind="plain"), k * 2):
+            for hit in self._search(replace(intent, kind="plain"), k * 2, within=within):
                 holder = next((p for p in self.neighbours(hit.passage.id, before=0, after=2)
                                if holds_post(normalize(p.text), intent.role)), None)
                 if holder is not None and all(h.passage.id != holder.id for h in hits):
@@ -451,10 +485,11 @@ class Answerer:
         post = intent.role or speaker.title
         titled = replace(intent, kind="plain", topic=f"{speaker.name} {post}", speaker=None,
                          people=(speaker,))
-        found = self._search(titled, k * 2, among=naming, declines=False) if len(naming) else []
+        found = self._search(titled, k * 2, among=naming, declines=False, within=within) \
+            if len(naming) else []
         found.sort(key=lambda hit: not holds_post(normalize(hit.passage.text), post))
         hits = [replace(hit, rank=i) for i, hit in enumerate(found[:k], 1)]
-        hits = hits or self._own_passages(speaker, k, frozenset())
+        hits = hits or self._own_passages(speaker, k, frozenset(), within)
         return Answer(question, "who", tuple(hits), speaker=speaker, note=_guess_note(intent))
 
 

@@ -10,154 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
-from retrieval.attribution import Context, segment_bylined, segment_reported
+from retrieval.attribution import Floor, OpenQuote, Span, attribute
+from retrieval.cast import Cast
 from retrieval.columns import ColumnModel, place_of
+from retrieval.genre import RULES, Genre, detect_genre
+from retrieval.labels import Label, Role
 from retrieval.layout import Kind, Line, classify_document
+from retrieval.lexicon import INTERVIEW_WORDS, TITLE_ALT, alternation
 from retrieval.models import Document, Passage, Segment, Speaker
+from retrieval.names import find_people, find_titled_mentions, name_starting
+from retrieval.script import Shadow, align, simplified
+from retrieval.sections import Section, SectionStart, TextLine, document_title, page_sections
+
+__all__ = ["chunk_document", "document_title"]
+
+REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
+_ROLE_AT_END = re.compile(f"(?:{TITLE_ALT})$")
+_INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff]{{2,4}})$")
 
 UNPLACED = "（版面续文，未能确定所属栏目）"
-
-
-@dataclass
-class _Section:
-    index: int
-    heading: str
-    speaker: Speaker | None
-    headings: dict[int, str] = field(default_factory=dict)  # line number -> subheading
-
-
-def document_title(lines: list[Line], fallback: str) -> str:
-    """The headline: the first heading, with a continuation line (——…, 暨…) joined to it."""
-    headings = []
-    for line in lines:
-        if line.kind is Kind.BLANK:
-            continue
-        if line.kind is not Kind.HEADING:
-            break
-        headings.append(line.text)
-    if not headings:
-        return fallback
-    title = headings[0]
-    for extra in headings[1:]:
-        if extra.startswith(("——", "暨", "—")):
-            title += extra
-        else:
-            break
-    return title
-
-
-def _byline_speaker(group: list[Line]) -> Speaker:
-    people: list[Speaker] = []
-    for line in group:
-        if line.people:
-            people.extend(Speaker(m.name, m.title) for m in line.people)
-        else:
-            people.extend(Speaker(name) for name in (line.names or (line.text,)))
-    return Speaker.joint(people)
-
-
-def _sections(lines: list[Line]) -> tuple[list[_Section], list[tuple[str, object]]]:
-    """Sections of the page and the event stream (section starts and text lines) in file order."""
-    sections: list[_Section] = []
-    events: list[tuple[str, object]] = []
-    content = [line for line in lines if line.kind is not Kind.BLANK]
-    pending_heading = ""
-    headings_run: list[str] = []
-    seen_text = False
-    signed = False  # the current section's author has signed off: (作者为…) ends an article
-    i = 0
-    while i < len(content):
-        line = content[i]
-        if line.kind in (Kind.BYLINE, Kind.NAME):
-            if line.kind is Kind.NAME and seen_text:
-                # A bare name inside the body is a fragment of text, not an author.
-                line = Line(line.number, Kind.TEXT, line.text)
-            else:
-                if sections and pending_heading:
-                    # The headline above this byline belongs to it, not to the section before.
-                    previous = sections[-1].headings
-                    for number in [n for n, h in previous.items() if h == pending_heading]:
-                        del previous[number]
-                group = [line]
-                while i + 1 < len(content) and content[i + 1].kind is Kind.BYLINE:
-                    i += 1
-                    group.append(content[i])
-                heading = next((g.heading for g in group if g.heading), "") or pending_heading
-                section = _Section(len(sections), heading, _byline_speaker(group))
-                if sections and not _has_text(events):
-                    # A byline with no text of its own is superseded by this one.
-                    superseded = sections.pop()
-                    events.pop()  # its start, the last event
-                    section.index = len(sections)
-                    section.heading = superseded.heading or section.heading
-                sections.append(section)
-                events.append(("start", section.index))
-                signed = False
-                pending_heading = ""
-                headings_run = []
-                i += 1
-                continue
-        if line.kind is Kind.HEADING:
-            if headings_run and headings_run[-1].endswith("——"):
-                headings_run[-1] += line.text
-            else:
-                headings_run.append(line.text)
-            pending_heading = headings_run[-1]
-            if sections:
-                current = sections[-1]
-                if current.speaker and not current.heading and not _has_text(events):
-                    current.heading = pending_heading  # headline printed under its byline
-                else:
-                    current.headings[line.number] = pending_heading
-            i += 1
-            continue
-        headings_run = []
-        if line.kind is Kind.CREDIT:
-            if events and events[-1][0] == "text":
-                previous = events[-1][1]
-                assert isinstance(previous, Line)
-                events[-1] = ("text", Line(previous.number, previous.kind, previous.text,
-                                           credit=line.text))
-                if line.author_title and sections and sections[-1].speaker:
-                    sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
-            signed = line.signs_off and bool(sections and sections[-1].speaker)
-            i += 1
-            continue
-        if line.kind is Kind.TEXT:
-            if not sections or signed:
-                # Text before any byline, or after an author's sign-off: nobody's known words.
-                sections.append(_Section(len(sections), pending_heading, None))
-                events.append(("start", sections[-1].index))
-                signed = False
-            events.append(("text", line))
-            pending_heading = ""  # a headline is one only directly above its byline
-            seen_text = True
-            signed = line.signs_off and sections[-1].speaker is not None
-        i += 1
-    return sections, events
-
-
-def _with_title(speaker: Speaker, title: str) -> Speaker:
-    if speaker.members:
-        return speaker
-    return Speaker(speaker.name, title)
-
-
-def _has_text(events: list[tuple[str, object]]) -> bool:
-    """Whether the latest section has text: its start is the last event until text follows."""
-    return bool(events) and events[-1][0] == "text"
-
-
-def _heading_at(section: _Section, line_number: int) -> str:
-    heading = section.heading
-    for number, sub in sorted(section.headings.items()):
-        if number <= line_number:
-            heading = sub if section.speaker is None or not section.heading else (
-                f"{section.heading} · {sub}" if sub != section.heading else sub
-            )
-    return heading
 
 
 def _stable_id(document_id: str, text: str, seen: dict[str, int]) -> str:
@@ -169,13 +41,14 @@ def _stable_id(document_id: str, text: str, seen: dict[str, int]) -> str:
 
 def chunk_document(document: Document) -> list[Passage]:
     """All passages of a document, in reading order (continuations within their sections)."""
-    lines = classify_document(document.text)
-    sections, events = _sections(lines)
+    shadow = Shadow(document.text)
+    lines = classify_document(shadow.plain)
+    sections, events = page_sections(lines)
     if not sections:
         return []
-    texts = [value for kind, value in events if kind == "text"]
+    texts = [event.line for event in events if isinstance(event, TextLine)]
     bylined = [s for s in sections if s.speaker is not None]
-    uses_credits = sum(1 for line in texts if isinstance(line, Line) and line.credit) >= 2
+    uses_credits = sum(1 for line in texts if line.credit) >= 2
     model = ColumnModel(
         {s.index: place_of(s.speaker.title) for s in bylined if s.speaker},
         uses_credits,
@@ -187,71 +60,238 @@ def chunk_document(document: Document) -> list[Passage]:
         placements = None
     # Each section's lines, in reading order; lines that could not be placed stay apart.
     by_section: dict[int | None, list[tuple[Line, bool]]] = {}
-    home = None
+    home: int | None = None
     text_index = 0
-    for kind, value in events:
-        if kind == "start":
-            home = value
+    for event in events:
+        if isinstance(event, SectionStart):
+            home = event.index
             continue
-        assert isinstance(value, Line)
         if placements is None:
             target, moved = home, False
         else:
             placement = placements[text_index]
             target, moved = placement.section, placement.moved
-        by_section.setdefault(target, []).append((value, moved))
+        by_section.setdefault(target, []).append((event.line, moved))
         text_index += 1
+    source = _Source(shadow)
+    reader = _Reader(document, lines, sections, source)
     passages: list[Passage] = []
     seen_ids: dict[str, int] = {}
-    captions = [line for line in lines if line.kind is Kind.CAPTION]
-    context = Context()
-    for section in sections:
-        if section.speaker:
-            context.remember(section.speaker)
     order: list[int | None] = [s.index for s in sections] + [None]
     for key in order:
         entries = by_section.get(key, [])
         section = sections[key] if key is not None else None
         for paragraph_lines, moved in _paragraphs(entries):
-            text = "".join(line.text for line in paragraph_lines).strip()
-            text = re.sub(r"\s+", lambda m: " " if _is_latin_gap(m) else "", text)
-            if not text:
+            plain, original = source.paragraph(paragraph_lines)
+            if not plain:
                 continue
             first = paragraph_lines[0]
             number = len(passages) + 1
-            if section is not None and section.speaker is not None:
-                segments: list[Segment] = segment_bylined(text, number, section.speaker, context)
-            elif section is not None:
-                segments = segment_reported(text, number, context)
-            else:
-                segments = [Segment(text, None)]
-            origin = None
-            if moved:
-                origin = f"版面续文：原文第 {first.number} 行"
-            heading = _heading_at(section, first.number) if section is not None else UNPLACED
+            spans = reader.spans(plain, number, first, section)
+            if spans is None:
+                continue  # a speaker's label alone on its line: it opens a turn
+            segments = tuple(
+                Segment(original[span.start:span.end], source.speaker(span.speaker))
+                for span in spans
+            )
+            origin = f"版面续文：原文第 {first.number} 行" if moved else None
+            heading = section.heading_at(first.number) if section is not None else UNPLACED
+            article = section.article if section is not None and section.article else ""
+            marked = document.article_at(first.number)  # an article the file marks itself
             passages.append(
                 Passage(
-                    id=_stable_id(document.id, text, seen_ids),
+                    id=_stable_id(document.id, original, seen_ids),
                     document_id=document.id,
-                    document_title=document.title,
+                    document_title=(marked.title if marked is not None and marked.title
+                                    else source.text(article) if article else document.title),
                     section=heading,
                     paragraph=number,
-                    text=text,
-                    segments=tuple(segments) or (Segment(text, None),),
+                    text=original,
+                    segments=segments or (Segment(original, None),),
                     line=first.number,
                     origin=origin,
+                    source=document.source_at(first.number),
                 )
             )
-    for line in captions:
-        passages.append(
-            Passage(
-                id=_stable_id(document.id, line.text, seen_ids), document_id=document.id,
-                document_title=document.title, section="图片说明", paragraph=len(passages) + 1,
-                text=line.text, segments=(Segment(line.text, None),), line=line.number,
-                kind="caption",
+    for line in lines:
+        if line.kind is Kind.CAPTION:
+            text = source.line(line)
+            passages.append(
+                Passage(
+                    id=_stable_id(document.id, text, seen_ids), document_id=document.id,
+                    document_title=document.title, section="图片说明",
+                    paragraph=len(passages) + 1, text=text, segments=(Segment(text, None),),
+                    line=line.number, kind="caption", source=document.source_at(line.number),
+                )
             )
-        )
     return passages
+
+
+class _Source:
+    """The document's own characters for what was read in its simplified shadow."""
+
+    def __init__(self, shadow: Shadow) -> None:
+        self.shadow = shadow
+        self.plain_lines = shadow.plain.splitlines()
+        self.original_lines = shadow.original.splitlines() if not shadow.same else self.plain_lines
+        self._speakers: dict[Speaker, Speaker] = {}
+
+    def line(self, line: Line) -> str:
+        if self.shadow.same:
+            return line.text
+        index = line.number - 1
+        return align(line.text, self.plain_lines[index], self.original_lines[index])
+
+    def paragraph(self, lines: list[Line]) -> tuple[str, str]:
+        """A paragraph's text in the shadow and in the document's own characters, aligned."""
+        plain = _joined([line.text for line in lines])
+        if self.shadow.same:
+            return plain, plain
+        original = _joined([self.line(line) for line in lines])
+        return plain, original if len(original) == len(plain) else plain
+
+    def text(self, plain: str) -> str:
+        """A piece of the shadow in the document's own characters."""
+        return self.shadow.restore(plain)
+
+    def speaker(self, speaker: Speaker | None) -> Speaker | None:
+        """A speaker as the document writes them (羅秉成, not 罗秉成)."""
+        if speaker is None or self.shadow.same:
+            return speaker
+        shown = self._speakers.get(speaker)
+        if shown is None:
+            restore = self.shadow.restore
+            members = tuple(Speaker(restore(m.name), restore(m.title)) for m in speaker.members)
+            shown = Speaker(restore(speaker.name), restore(speaker.title), members)
+            self._speakers[speaker] = shown
+        return shown
+
+
+def _joined(pieces: list[str]) -> str:
+    text = "".join(pieces).strip()
+    return re.sub(r"\s+", lambda m: " " if _is_latin_gap(m) else "", text)
+
+
+class _Reader:
+    """Reads a document's paragraphs in order: its genre, its cast, who holds the floor."""
+
+    def __init__(self, document: Document, lines: list[Line], sections: list[Section],
+                 source: _Source) -> None:
+        content = [line for line in lines if line.kind is Kind.TEXT]
+        title = simplified(document.title)
+        self.genre = detect_genre(title, [line.text for line in content],
+                                  [line.label for line in content],
+                                  any(s.speaker is not None for s in sections))
+        self.rules = RULES[self.genre]
+        self.cast = Cast()
+        for section in sections:
+            if section.speaker:
+                self.cast.remember(section.speaker)
+        self.owner: Floor | None = None
+        if self.genre is Genre.SPEECH and not any(s.speaker for s in sections):
+            people = find_people(title)
+            if people:
+                self.owner = Floor(self.cast.speaker_of(people[0]))
+        self.interviewee = _interviewee(title, content, self.cast) \
+            if self.genre is Genre.INTERVIEW else None
+        self.reporter = _reporter(content, self.cast)
+        self.turn: Floor | None = None
+        self.pending: Floor | None = None  # a broadcast's label alone: its next paragraph
+        self.open_quote = OpenQuote()
+
+    def spans(self, text: str, number: int, first: Line, section: Section | None) \
+            -> list[Span] | None:
+        """Who says what in a paragraph; None for a label alone on its line."""
+        floor = self._floor(first, section)
+        if floor is None:
+            return None
+        label = first.label if self.rules.labels and first.label is not None else None
+        skip = 0
+        if label is not None and label.end and text.startswith(first.text[:label.end].strip()):
+            # The label (`答：`) is the turn's, and the words start after it.
+            skip = len(first.text[:label.end].strip())
+        spans = attribute(text[skip:], number, floor, self.cast, self.open_quote)
+        if not skip:
+            return spans
+        head = [Span(0, skip, None if floor.asker else floor.speaker)]
+        return head + [Span(s.start + skip, s.end + skip, s.speaker) for s in spans]
+
+    def _floor(self, first: Line, section: Section | None) -> Floor | None:
+        label = first.label if self.rules.labels else None
+        if label is not None and label.role is Role.QUESTION and not self.rules.numbered_questions:
+            label = None
+        if label is not None:
+            floor = self._label_floor(label)
+            if label.alone:
+                if self.rules.turns_continue:
+                    self.turn = floor
+                else:
+                    self.pending = floor
+                return None
+            self.turn = floor if self.rules.turns_continue else None
+            self.pending = None
+            return floor
+        if self.pending is not None:
+            floor, self.pending = self.pending, None
+            return floor
+        if self.turn is not None:
+            if self.turn.asker and self.genre is Genre.INTERVIEW and self.interviewee:
+                # An unlabelled paragraph after a question is the answer.
+                self.turn = Floor(self.interviewee)
+            return self.turn
+        if section is not None and section.speaker is not None:
+            return Floor(section.speaker)
+        return self.owner or Floor()
+
+    def _label_floor(self, label: Label) -> Floor:
+        cast = self.cast
+        if label.role is Role.PERSON:
+            return Floor(cast.remember(Speaker(label.name, label.title)) if label.title
+                         else cast.resolve(label.name))
+        if label.role is Role.SHORT:
+            person = cast.by_surname(label.name)
+            return Floor(person) if person else Floor()
+        if label.role is Role.ANSWER:
+            return Floor(self.interviewee) if self.interviewee else Floor()
+        if label.role is Role.ASKER and label.title in REPORTER_LABELS and self.reporter:
+            return Floor(self.reporter)
+        return Floor(asker=label.role in (Role.ASKER, Role.QUESTION))
+
+
+def _interviewee(title: str, content: list[Line], cast: Cast) -> Speaker | None:
+    """The person an interview's headline and introduction name as interviewed: the only
+    person they name, or the only one with the role the headline gives (`…访…学院院长`)."""
+    people: list[Speaker] = [cast.speaker_of(m) for m in find_people(title)]
+    named = _INTERVIEWED.search(title)
+    if named and not people:
+        name = name_starting(named.group("who"))
+        if name is not None:
+            return cast.remember(cast.resolve(name))  # `访谈段文洋`
+    for line in content:
+        if line.label is not None:
+            break
+        people.extend(cast.speaker_of(m) for m in cast.mentions(line.text))
+    distinct = list(dict.fromkeys(p for p in people if p.name))
+    if len(distinct) == 1:
+        return distinct[0]
+    role = _ROLE_AT_END.search(title)
+    if role:
+        matching = [p for p in distinct if p.title.endswith(role.group())]
+        if len(matching) == 1:
+            return matching[0]
+    return None
+
+
+def _reporter(content: list[Line], cast: Cast) -> Speaker | None:
+    """The one reporter a text names (`本台记者熊传刚：`, `记者晁思远在…看到`), whom a bare
+    `记者：` then means; None when it names none or several."""
+    reporters = {line.label.name for line in content if line.label is not None
+                 and line.label.role is Role.PERSON and "记者" in line.label.title}
+    for line in content[:3]:
+        reporters.update(m.name for m in find_titled_mentions(line.text) if m.title.endswith("记者"))
+    if len(reporters) == 1:
+        return cast.resolve(reporters.pop())
+    return None
 
 
 def _is_latin_gap(match: re.Match[str]) -> bool:
@@ -263,10 +303,11 @@ def _is_latin_gap(match: re.Match[str]) -> bool:
 
 
 def _paragraphs(entries: list[tuple[Line, bool]]) -> list[tuple[list[Line], bool]]:
-    """Group a section's lines into paragraphs: a line ending mid-sentence joins the next one."""
+    """Group a section's lines into paragraphs: a line ending mid-sentence joins the next one,
+    unless that one opens a turn (a speaker's label, a numbered question)."""
     paragraphs: list[tuple[list[Line], bool]] = []
     for line, moved in entries:
-        if paragraphs and not paragraphs[-1][0][-1].terminated:
+        if paragraphs and not paragraphs[-1][0][-1].terminated and not line.opens_paragraph:
             paragraphs[-1][0].append(line)
         else:
             paragraphs.append(([line], moved))

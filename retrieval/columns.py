@@ -28,6 +28,7 @@ from functools import lru_cache
 import jieba
 
 from retrieval.layout import Line
+from retrieval.sections import Event, SectionStart, TextLine
 
 logger = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)
@@ -139,9 +140,13 @@ class ColumnModel:
         self.uses_credits = uses_credits
 
     def _place_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
-        return self._city_score(line, section, candidates) + self._topic_score(
-            line, section, candidates
-        )
+        key = (line.number, section, candidates)
+        score = self._place_scores.get(key)
+        if score is None:  # the beam's paths ask the same question many times
+            score = self._city_score(line, section, candidates) + self._topic_score(
+                line, section, candidates)
+            self._place_scores[key] = score
+        return score
 
     def _city_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
         named = {s for s, p in self.places.items() if s in candidates and p in line.text}
@@ -149,13 +154,13 @@ class ColumnModel:
             return 0.0
         return PLACE_WEIGHT if section in named else -PLACE_WEIGHT
 
-    def _profiles(self, events: list[tuple[str, object]]) -> None:
+    def _profiles(self, events: list[Event]) -> None:
         """Character-bigram profiles of each bylined section's own text, before its first cut.
 
         A section's own text runs from its byline to its credit, the next byline, or the first
         line break that does not read on (a likely column cut); later pieces are compared with it.
         """
-        texts = [v for k, v in events if k == "text"]
+        texts = [event.line for event in events if isinstance(event, TextLine)]
         df: Counter[str] = Counter()
         for line in texts:
             df.update(set(_bigrams(line.text)))  # type: ignore[attr-defined]
@@ -165,12 +170,11 @@ class ColumnModel:
         section: int | None = None
         reading = False
         previous: Line | None = None
-        for kind, value in events:
-            if kind == "start":
-                section, reading, previous = int(value), True, None  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                section, reading, previous = event.index, True, None
                 continue
-            line = value
-            assert isinstance(line, Line)
+            line = event.line
             if reading and previous is not None and not previous.terminated:
                 reading = join_gain(previous.text, line.text) > 0.5
             if reading and section in self.bylined:
@@ -210,20 +214,21 @@ class ColumnModel:
             return 0.0
         return join_gain(tail.text, line.text)
 
-    def assign(self, events: list[tuple[str, object]]) -> list[Placement]:
-        """Place every text line of `events` (("start", section) and ("text", Line) in file order)."""
+    def assign(self, events: list[Event]) -> list[Placement]:
+        """Place every text line of `events` (section starts and text lines, in file order)."""
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
+        self._pair_sims: dict[tuple[int, int], float] = {}
+        self._place_scores: dict[tuple[int, int, tuple[int, ...]], float] = {}
         self._profiles(events)
         beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
-        for kind, value in events:
-            if kind == "start":
-                beam = [self._start(state, int(value)) for state in beam]  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                beam = [self._start(state, event.index) for state in beam]
                 continue
-            line = value  # type: ignore[assignment]
             expanded: list[_State] = []
             for state in beam:
-                expanded.extend(self._advance(state, line))  # type: ignore[arg-type]
+                expanded.extend(self._advance(state, event.line))
             expanded.sort(key=lambda st: st.score, reverse=True)
             beam = self._dedupe(expanded)[:BEAM]
         for state in beam:
@@ -298,11 +303,17 @@ class ColumnModel:
         """How much `line` shares the wording of the last lines placed in a section."""
         if not recent:
             return 0.0
-        vector = self._line_vector(line)
         best = 0.0
         for other in recent:
-            theirs = self._line_vector(other)
-            best = max(best, sum(w * theirs.get(g, 0.0) for g, w in vector.items()))
+            # The beam weighs the same pairs of lines again and again: each is computed once.
+            key = (line.number, other.number)
+            similarity = self._pair_sims.get(key)
+            if similarity is None:
+                vector = self._line_vector(line)
+                theirs = self._line_vector(other)
+                similarity = sum(w * theirs.get(g, 0.0) for g, w in vector.items())
+                self._pair_sims[key] = similarity
+            best = max(best, similarity)
         return COHERENCE_WEIGHT * best
 
     def _line_vector(self, line: Line) -> dict[str, float]:
@@ -311,13 +322,13 @@ class ColumnModel:
             vector = self._vectors[line.number] = self._vector(line.text)
         return vector
 
-    def _placements(self, beam: list[_State], events: list[tuple[str, object]]) -> list[Placement]:
+    def _placements(self, beam: list[_State], events: list[Event]) -> list[Placement]:
         best = beam[0]
         home: list[int | None] = []
         section: int | None = None
-        for kind, value in events:
-            if kind == "start":
-                section = int(value)  # type: ignore[arg-type]
+        for event in events:
+            if isinstance(event, SectionStart):
+                section = event.index
             else:
                 home.append(section)
         uncertain: set[int] = set()

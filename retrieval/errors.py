@@ -23,3 +23,8 @@ class NoDocumentsError(ChuchuError):
 
 class IndexError_(ChuchuError):
     """A persisted index is corrupt or does not match the corpus; it is rebuilt."""
+
+
+class IngestError(ChuchuError):
+    """A document could not be added or removed (a refused link, an unknown id); the message is
+    in Chinese, fit to show to the person who asked."""

@@ -31,7 +31,7 @@ def _sha(*parts: str | bytes) -> str:
 # The cache's own code (its format has FORMAT) is here too: editing it must not re-chunk.
 _ANSWER_TIME = {"answer.py", "index.py", "store.py", "cache_files.py", "keys.py",
                 "snippets.py", "questions.py", "summary.py", "terms.py", "reading.py",
-                "records.py"}
+                "records.py", "dates.py", "ingest.py", "fetching.py"}
 # Modules that decide how a passage becomes index terms.
 _TERMS = ("tokenize.py", "segmenter.py", "vocabulary.py", "terms.py", "records.py", "reading.py")
 
@@ -49,12 +49,14 @@ def pipeline_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     parts: list[str] = [str(FORMAT), dictionary_version()]
-    for package in ("jieba", "opencc", "charset-normalizer"):
+    for package in ("jieba", "opencc", "charset-normalizer", "python-docx", "pypdfium2",
+                    "trafilatura", "lxml", "PyYAML"):
         try:
             parts.append(f"{package}={version(package)}")
         except PackageNotFoundError:
             parts.append(f"{package}=none")
-    sources = sorted(p.name for p in _CODE.glob("*.py") if p.name not in _ANSWER_TIME)
+    sources = sorted(p.relative_to(_CODE).as_posix() for p in _CODE.rglob("*.py")
+                     if p.name not in _ANSWER_TIME)  # the readers' package included
     return _sha(*parts, _code(sources))[:16]
 
 

@@ -11,8 +11,17 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_name, parse_byline
+from retrieval.labels import Label, Role, read_label
+from retrieval.names import (
+    Mention,
+    find_titled_mentions,
+    looks_like_foreign_name,
+    looks_like_name,
+    looks_like_untitled_name,
+    parse_byline,
+)
 
 
 class Kind(enum.Enum):
@@ -38,11 +47,22 @@ class Line:
     credit: str = ""  # a credit that ended this text line, or the credit itself
     author_title: str = ""  # from (作者为…)
     names: tuple[str, ...] = field(default=())  # authors of a bold or marked byline
+    label: Label | None = None  # a transcript's speaker label the line starts with
+    level: int = 0  # a markdown heading's level (`# …` is 1)
+    lead: str = ""  # a news lead taken off the line's start (`本报讯 记者…报道`)
+    staff: bool = False  # a reporter's or editor's line (`记者 张三 李四`)
 
-    @property
+    @cached_property
     def terminated(self) -> bool:
         """True when the line ends a sentence, so the next line does not continue it."""
-        return bool(self.credit) or ends_sentence(self.text)
+        return (bool(self.credit) or ends_sentence(self.text)
+                or (self.label is not None and self.label.alone))
+
+    @property
+    def opens_paragraph(self) -> bool:
+        """True when the line starts a paragraph whatever the line before it: a speaker label
+        or a numbered question starts a turn."""
+        return self.label is not None
 
     @property
     def signs_off(self) -> bool:
@@ -51,6 +71,7 @@ class Line:
 
 
 TERMINAL = "。！？!?…：:"
+HEADLINE_LENGTH = 100  # characters a first line may have and still be the headline
 _CLOSERS = "”’」』）)》】"
 
 
@@ -74,7 +95,7 @@ _CREDIT = re.compile(
 _AUTHOR_CREDIT = re.compile(r"^\s*[（(]\s*作者")
 _AUTHOR_NOTE = re.compile(r"作者(?:系|为|是|单位\s*[：:]?)\s*(.+?)\s*$")
 _LEAD = re.compile(
-    r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|[\u4e00-\u9fff]{2,6}社[\u4e00-\u9fff]{0,8}电)"
+    r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{0,6}电|[\u4e00-\u9fff]{2,6}社[\u4e00-\u9fff0-9０-９]{0,14}电)"
     r"\s*(?:[（(][^）)]{0,40}[)）])?\s*"
     r"(?:(?:(?:本报)?(?:见习记者|记者|通讯员|实习生)\s*[\u4e00-\u9fff、\s]{2,30}?)+(?:报道|报|电)\s*)?"
 )
@@ -144,11 +165,13 @@ def classify(number: int, raw: str) -> Line:
     stripped = raw.strip().replace("\u3000", " ").strip()
     if not stripped:
         return Line(number, Kind.BLANK, "")
-    if _MARKDOWN_HEADING.match(stripped):
+    markdown = _MARKDOWN_HEADING.match(stripped)
+    if markdown:
         text = strip_markdown(stripped)
         if _LABEL.match(text):
             return Line(number, Kind.LABEL, text)
-        return Line(number, Kind.HEADING, text) if text else Line(number, Kind.BLANK, "")
+        level = markdown.group().count("#")
+        return Line(number, Kind.HEADING, text, level=level) if text else Line(number, Kind.BLANK, "")
     bold = _BOLD_AUTHORS.match(stripped)
     if bold:
         names: list[str] = []
@@ -156,8 +179,10 @@ def classify(number: int, raw: str) -> Line:
             names.extend(part for part in run.split() if part)
         return Line(number, Kind.BYLINE, strip_markdown(stripped), names=tuple(names))
     text = strip_markdown(stripped)
-    if _LABEL.match(text) or _DATE.match(text) or _STAFF.match(text):
+    if _LABEL.match(text) or _DATE.match(text):
         return Line(number, Kind.LABEL, text)
+    if _STAFF.match(text):
+        return Line(number, Kind.LABEL, text, staff=True)
     marked = _MARKED.match(text)
     if marked:
         line = _marked_byline(number, marked.group(1).strip())
@@ -182,14 +207,35 @@ def classify(number: int, raw: str) -> Line:
             )
     if _BARE_NAME.match(text):
         return Line(number, Kind.NAME, text)
+    names = _names_only(text)
+    if names:
+        return Line(number, Kind.NAME, text, names=names)
+    label = read_label(text)
+    if label is not None and label.alone and label.role is not Role.QUESTION:
+        return Line(number, Kind.TEXT, text, label=label)
     if _is_heading(text):
         return Line(number, Kind.HEADING, text)
     lead = _LEAD.match(text)
+    lead_text = ""
     if lead and lead.end() > 0:
+        lead_text = lead.group().strip()
         text = text[lead.end():].strip()
+        label = None
     if credit:
-        return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip())
-    return Line(number, Kind.TEXT, text)
+        return Line(number, Kind.TEXT, text[: credit.start()].rstrip(), credit=credit.group(0).strip(),
+                    label=label, lead=lead_text)
+    return Line(number, Kind.TEXT, text, label=label, lead=lead_text)
+
+
+def _names_only(text: str) -> tuple[str, ...]:
+    """The names of a line of two to four names and nothing else (`杨庆山 陈雨露`), or ()."""
+    names = tuple(name for name in _NAME_SEPARATORS.split(text) if name)
+    if not 2 <= len(names) <= 4:
+        return ()
+    if all(looks_like_untitled_name(n) or looks_like_name(n) and len(n) >= 3
+           or looks_like_foreign_name(n) for n in names):
+        return names
+    return ()
 
 
 def classify_document(text: str) -> list[Line]:
@@ -201,6 +247,11 @@ def classify_document(text: str) -> list[Line]:
     """
     lines = [classify(number, raw) for number, raw in enumerate(text.splitlines(), start=1)]
     content = [line for line in lines if line.kind is not Kind.BLANK]
+    if content and content[0].kind is Kind.TEXT and not content[0].terminated \
+            and len(content[0].text) <= HEADLINE_LENGTH and content[0].label is None:
+        # A long headline on the first line (`…——曹雪涛校长在开学典礼上的讲话`).
+        first = content[0]
+        lines[first.number - 1] = content[0] = Line(first.number, Kind.HEADING, first.text)
     for before, line, after, then in zip(content, content[1:], content[2:], content[3:]):
         if (
             line.kind is Kind.HEADING

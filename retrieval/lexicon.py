@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable
 from importlib.resources import files
 
+CJK = r"\u4e00-\u9fff"
 _DATA = tomllib.loads(files("retrieval").joinpath("lexicon.toml").read_text("utf-8"))
 
 
@@ -32,44 +33,85 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-CJK = r"\u4e00-\u9fff"
 
 # -- speech --------------------------------------------------------------------------------
 SPEECH_VERBS = _words("speech", "verbs")
 SPEECH_VERB_ENDINGS = _words("speech", "verb_endings")
 CUE_ALT = alternation(SPEECH_VERBS)
+LETTERS = _words("speech", "letters")
+NOT_SPEECH = _words("speech", "not_speech")
+REQUESTS = _words("speech", "requests")
+SENDS = _words("speech", "sends")
+TEXTS = frozenset(_words("speech", "texts"))
+QUOTED_AS = _words("speech", "quoted_as")
+IN_WORDS_OF = _words("speech", "in_words_of")
+
+# -- quotation marks -----------------------------------------------------------------------
+QUOTE_PAIRS = tuple((pair[0], pair[1]) for pair in _words("quotes", "pairs"))
 
 # -- people --------------------------------------------------------------------------------
 TITLE_WORDS = _words("people", "title_words")
 TITLE_ALT = alternation(TITLE_WORDS)
-SINGLE_SURNAMES = frozenset(_words("people", "single_surnames"))
+SINGLE_SURNAMES = frozenset(_words("people", "single_surnames") + _words("people", "rare_surnames"))
+TRANSLITERATION = frozenset(_words("people", "transliteration"))
+HONORIFICS = _words("people", "honorifics")
+ORGANISATION_SUFFIXES = _words("people", "organisation_suffixes")
+DESCRIPTOR_ENDINGS = frozenset(_words("people", "descriptor_endings"))
+SURNAME_HONORIFICS = _words("people", "surname_honorifics")
+FAMILIAR_PREFIXES = _words("people", "familiar_prefixes")
+PERSON_NOUNS = _words("people", "person_nouns")
+UNNAMED_VOICES = _words("people", "unnamed_voices")
 COMPOUND_SURNAMES = _words("people", "compound_surnames")
 NAME_STOP = frozenset(_words("people", "name_stop"))
+TIME_FOLLOWERS = _words("people", "time_followers")
+NAME_FOLLOWERS = _words("people", "name_followers") + TIME_FOLLOWERS
 NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
 COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
 PRONOUNS = _words("people", "pronouns")
+COLLECTIVE_TITLES = re.compile(alternation(_words("people", "collective_titles")))
 
 # -- what stands between a name and its speech verb ---------------------------------------
 BRIDGE = (
     f"(?:{alternation(_words('bridges', 'group'))})?"
+    f"(?:[0-9０-９]{{1,2}}日|{alternation(_words('bridges', 'when'))})?"
     f"(?:[，,]?(?:{alternation(_words('bridges', 'adverbs'))}))?"
     f"(?:{alternation(_words('bridges', 'manners'))})?"
 )
+# Adverbs and manners between a name and its verb: 也, 曾, 笑着, 扯着嗓子.
+MANNER = (
+    f"(?:{alternation(_words('bridges', 'manners') + _words('bridges', 'adverbs'))}"
+    f"|[{CJK}]{{1,2}}着[{CJK}]{{0,3}}?)*"
+)
 ADVERBIAL = (
-    f"(?:(?:{alternation(_words('bridges', 'setting_openers'))})[^。！？；“”]{{0,24}}?"
-    f"(?:{alternation(_words('bridges', 'setting_closers'))})?[，,]?(?:并)?)?"
+    f"(?:(?:(?:{alternation(_words('bridges', 'setting_openers'))})[^。！？；“”]{{0,24}}?"
+    f"(?:{alternation(_words('bridges', 'setting_closers'))})?"
+    f"|[^。！？；“”，,]{{1,12}}?(?:{alternation(_words('bridges', 'time_closers'))}))[，,]?(?:并)?)?"
 )
 VERB_ENDING = f"(?:{alternation(SPEECH_VERB_ENDINGS)})?"
 
 # -- narrative -----------------------------------------------------------------------------
-NARRATIVE_START = re.compile(f"^(?:{alternation(_words('narrative', 'openers'))})")
-TITLE_LEAD_IN = re.compile(f"^(?:{alternation(_words('narrative', 'title_lead_ins'))})")
+NARRATIVE_START = re.compile(f"(?:{alternation(_words('narrative', 'openers'))})")
+AGENT_WORDS = _words("narrative", "agent_words")
+TITLE_LEAD_IN = re.compile(f"(?:{alternation(_words('narrative', 'title_lead_ins'))})")
 SPEECH_EVENTS = _words("narrative", "speech_events")
+SUBJECT_OPENINGS = _words("narrative", "subject_openings")
+COMPARISONS = _words("narrative", "comparisons")
+AFTER_SUBJECT = _words("narrative", "after_subject")
+SPEECH_EVENT_VERBS = _words("narrative", "speech_event_verbs")
 NOTHING_REPORTED_WORDS = _words("narrative", "nothing_reported")
 SHARED_VIEWS = _words("narrative", "shared_views")
 
 # -- transcripts ---------------------------------------------------------------------------
 ASKERS = frozenset(_words("transcript", "askers"))
+ANSWERERS = frozenset(_words("transcript", "answerers"))
+INTERVIEW_WORDS = _words("transcript", "interview_words")
+SPEECH_TITLES = _words("transcript", "speech_titles")
+SALUTATIONS = _words("transcript", "salutations")
+CLOSINGS = _words("transcript", "closings")
+INTERVIEW_TITLES = _words("transcript", "interview_titles")
+PRESS_TITLES = _words("transcript", "press_titles")
+BROADCAST_MARKS = _words("transcript", "broadcast_marks")
+NOT_LABELS = frozenset(_words("transcript", "not_labels"))
 
 # -- questions -----------------------------------------------------------------------------
 WHO_WORDS = _words("questions", "who")

@@ -37,15 +37,42 @@ NO_SOURCE = Source()
 
 
 @dataclass(frozen=True)
+class Article:
+    """One article of a file that holds several, as the file marks it (its own front matter):
+    the line it starts on, its title and its `Source` (the document's fields where it has none).
+    """
+
+    line: int
+    title: str = ""
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True)
 class Document:
     """One source file: a stable id (its file name), its headline, its decoded text and where it
-    comes from."""
+    comes from. `articles` are the articles the file itself marks, in order (none for a file of
+    one article)."""
 
     id: str
     title: str
     text: str
     encoding: str = "utf-8"
     source: Source = NO_SOURCE
+    articles: tuple[Article, ...] = ()
+
+    def article_at(self, line: int) -> Article | None:
+        """The marked article that line `line` (1-based) belongs to, or None."""
+        found = None
+        for article in self.articles:
+            if article.line > line:
+                break
+            found = article
+        return found
+
+    def source_at(self, line: int) -> Source:
+        """Where the text at line `line` comes from: its article's source, or the document's."""
+        article = self.article_at(line)
+        return article.source if article is not None else self.source
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,10 @@ import re
 from collections.abc import Mapping
 
 from retrieval.models import Hit, Speaker
+from retrieval.sentences import sentences
 from retrieval.tokenize import normalize
 
-_SENTENCE = re.compile(r"[^。！？!?；;]*[。！？!?；;]*[”’」』\"]?")
 SHINGLE = 4  # characters per shingle when comparing passages for near-duplicates
-
-
-def sentences(text: str) -> list[str]:
-    """`text` cut after each sentence end (。！？；), closing quotes kept with their sentence."""
-    return [s for s in _SENTENCE.findall(text) if s]
 
 
 def best_sentences(

@@ -121,6 +121,7 @@ class IndexStore:
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
         from retrieval.loading import document_paths
+        from retrieval.readers import unsupported_reason
 
         folder = Path(folder)
         listing = self.use_folder(folder) / "files.json"
@@ -137,6 +138,10 @@ class IndexStore:
         pending: list[tuple[Path, str, str, int | None]] = []
         for path in paths:
             name = path.relative_to(folder).as_posix()
+            unsupported = unsupported_reason(path.suffix)
+            if unsupported is not None:  # named without hashing a folder's photos or archives
+                skipped.append(DocumentError(name, unsupported))
+                continue
             try:
                 stat = path.stat()
                 seen = known.get(name)
@@ -147,7 +152,7 @@ class IndexStore:
                     self.stats["documents_read"] += 1
                 files[name] = [stat.st_size, stat.st_mtime_ns, content]
             except OSError as exc:
-                skipped.append(DocumentError(name, exc.strerror or str(exc)))
+                skipped.append(DocumentError(name, f"无法打开文件（{exc.strerror or exc}）"))
                 continue
             key = _sha(self._version, name, content)[:24]
             # The number of passages of an entry, recorded when it was written under this key.
@@ -166,7 +171,8 @@ class IndexStore:
                     try:
                         found = self._chunk(path, folder, entry)
                     except DocumentError as error:
-                        logger.warning("skipped %s: %s", error.path, error.reason)
+                        # Named once, in Chinese, by whoever shows `Corpus.skipped`.
+                        logger.debug("skipped %s: %s", error.path, error.reason)
                         skipped.append(error)
                         continue
                 count = len(found[1])

@@ -17,8 +17,9 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path, monkeypatch):
-    """Every test gets its own index cache, never the repository's `.cache/`."""
+    """Every test gets its own index cache and store, never the repository's or the user's."""
     monkeypatch.setenv("CHUCHU_CACHE_DIR", str(tmp_path / "chuchu-cache"))
+    monkeypatch.setenv("CHUCHU_DATA_DIR", str(tmp_path / "chuchu-data"))
 
 
 # -- the Telegram tests' corpus, answerer and fake Bot API server ---------------------------

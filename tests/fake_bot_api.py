@@ -10,7 +10,12 @@ bare `<` or `&`, more than 4096 characters are a 400), and injects faults on req
 * `429`: Too Many Requests with `retry_after`;
 * `500` / `502`: a server error (502 with nginx's HTML body, as a proxy would send);
 * `stall`: hold the request past the client's time-out, then drop it;
-* `drop`: close the connection without an answer.
+* `drop`: close the connection without an answer;
+* `401`: Unauthorized, as for a revoked token (`revoke()` makes every later call a 401).
+
+Files: `document()` sends a file to the bot as a person would; `getFile` gives its
+`file_path` (refusing files over the Bot API's 20 MB with "file is too big", as Telegram does)
+and `/file/bot<token>/<file_path>` serves its bytes; `downloads` records what was fetched.
 
 A faulted request never takes effect, as when Telegram's front end fails before the request
 reaches it; so a bot that retries correctly delivers each answer exactly once. `slow` is not
@@ -37,7 +42,8 @@ from aiohttp import web
 TOKEN = "123456789:AAHfakeFAKEfake_fake-FAKEfakeFAKEfake0"
 BOT_ID = 123456789
 BOT_USERNAME = "chuchu_test_bot"
-FAULTS = ("400", "429", "500", "502", "stall", "drop", "slow")
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API lets a bot download files up to 20 MB
+FAULTS = ("400", "401", "429", "500", "502", "stall", "drop", "slow")
 _TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
          "blockquote", "tg-spoiler", "span", "tg-emoji"}
 _MARKUP = re.compile(
@@ -98,6 +104,15 @@ class Call:
 
 
 @dataclass
+class StoredFile:
+    """A file a person sent: where the file server keeps it, its bytes, its size."""
+
+    path: str
+    data: bytes | None
+    size: int
+
+
+@dataclass
 class Fault:
     kind: str
     retry_after: int = 1
@@ -140,12 +155,15 @@ class FakeBotApi:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.confirmed = 0  # highest update_id the bot has confirmed with an offset
+        self.files: dict[str, StoredFile] = {}
+        self.downloads: list[str] = []  # file paths downloaded, in order
         self._updates: list[dict[str, Any]] = []
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._ids = itertools.count(1000)
         self._update_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._closing = asyncio.Event()
+        self._revoked = False
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -153,12 +171,19 @@ class FakeBotApi:
     async def start(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
+
+    def revoke(self) -> None:
+        """The token is revoked at @BotFather: from now on every call is refused with 401."""
+        self.token = "revoked"
+        self._revoked = True  # a long poll already waiting returns at once, as Telegram's do
+        asyncio.get_running_loop().create_task(self._notify())
 
     async def stop(self) -> None:
         self._closing.set()
@@ -213,6 +238,37 @@ class FakeBotApi:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = self._as_message(reply_to)
+        self._push({"message": message})
+        return message_id
+
+    def document(self, data: bytes | None, file_name: str, chat_id: int = 1,
+                 user_id: int | None = None, caption: str | None = None,
+                 size: int | None = None, announce_size: bool = True,
+                 mime_type: str = "application/octet-stream") -> int:
+        """A person sends a file; returns the message id.
+
+        `data` None with a `size` stands for a file too large to hold here (never downloadable);
+        `announce_size=False` leaves `file_size` out of the message, as Telegram may.
+        """
+        user_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1)
+        message_id = next(self._ids)
+        file_id = f"BQAC{message_id}file"
+        size = len(data) if size is None and data is not None else size or 0
+        self.files[file_id] = StoredFile(f"documents/file_{message_id}{Path(file_name).suffix}",
+                                         data, size)
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{message_id}",
+                                    "file_name": file_name, "mime_type": mime_type}
+        if announce_size:
+            document["file_size"] = size
+        message: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()), "chat": self.chat(chat_id),
+            "from": self.user(user_id), "document": document,
+        }
+        if caption is not None:
+            message["caption"] = caption
+            entities = [e for e in _entities(caption) if e["type"] == "mention"]
+            if entities:
+                message["caption_entities"] = entities
         self._push({"message": message})
         return message_id
 
@@ -304,6 +360,8 @@ class FakeBotApi:
             )
         if fault.kind == "400":
             return _error(400, "Bad Request: chat not found")
+        if fault.kind == "401":
+            return _error(401, "Unauthorized")
         if fault.kind == "500":
             return _error(500, "Internal Server Error")
         if fault.kind == "502":
@@ -336,7 +394,7 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not self._updates and not self._closing.is_set():
+            while not self._updates and not self._closing.is_set() and not self._revoked:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -413,6 +471,29 @@ class FakeBotApi:
             _check_text(content.get("message_text", ""), content.get("parse_mode"))
         self.inline_answers[str(params["inline_query_id"])].append(params)
         return True
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self.files.get(str(params.get("file_id", "")))
+        if stored is None:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        if stored.size > DOWNLOAD_LIMIT:
+            raise _ApiError(400, "Bad Request: file is too big")
+        file_id = str(params["file_id"])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": stored.size,
+                "file_path": stored.path}
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """`/file/bot<token>/<file_path>`: the file's bytes, as Telegram's file server sends them."""
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        path = request.match_info["path"]
+        found = next((f for f in self.files.values() if f.path == path and f.data is not None), None)
+        self.calls.append(Call("download", {"path": path}, time.time()))
+        await self._notify()
+        if found is None:
+            return _error(404, "Not Found")
+        self.downloads.append(path)
+        return web.Response(body=found.data, content_type="application/octet-stream")
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> bool:
         return True
@@ -561,3 +642,5 @@ async def running_bot(
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

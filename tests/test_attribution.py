@@ -186,10 +186,17 @@ def test_a_news_article_of_a_kind_not_in_the_seeds():
 
 
 def test_an_unresolved_voice_ends_the_previous_speakers_turn():
-    text = "市总工会主席王五表示，要办好职工食堂。习近平总书记指出，要坚持以人民为中心。\n"
+    text = "市总工会主席王五表示，要办好职工食堂。有关部门负责同志指出，要坚持以人民为中心。\n"
     passages = passages_of(text)
     assert name_at(passages, "要办好职工食堂") == "王五"
     assert name_at(passages, "要坚持以人民为中心") is None
+
+
+def test_a_title_after_the_name_vouches_for_it():
+    text = "市总工会主席王五表示，要办好职工食堂。李明远总书记指出，要坚持以人民为中心。\n"
+    passages = passages_of(text)
+    assert name_at(passages, "要办好职工食堂") == "王五"
+    assert name_at(passages, "要坚持以人民为中心") == "李明远"
 
 
 def test_a_narrative_quote_names_no_speaker_even_if_the_paragraph_has_one():

@@ -32,7 +32,7 @@ def test_answer_shows_the_answering_sentence_marked_and_who_said_it():
 
 def test_who_answer_leads_with_the_speaker():
     text = render_answer(symposium_answerer().ask("谁提出要建设学习型工会？"))
-    assert text.startswith("答：陈立新（南湖区总工会主席）")
+    assert text.startswith("陈立新（南湖区总工会主席） 说的：")
 
 
 def test_declined_answer_is_the_note():

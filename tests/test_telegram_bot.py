@@ -77,7 +77,8 @@ async def test_not_found_uses_the_answer_note(server, corpus, answerer):
         reply = await ask(server, "今天天气怎么样")
     assert reply.plain.startswith("没有找到相关内容")
     assert "张三说了什么" in reply.plain
-    assert reply.reply_markup is None
+    # A declined answer can be judged too, but has no speaker to doubt.
+    assert [b["text"] for b in reply.buttons()] == ["👍", "👎"]
 
 
 async def test_paging_edits_the_message_and_answers_every_callback(server, corpus, answerer):
@@ -85,13 +86,14 @@ async def test_paging_edits_the_message_and_answers_every_callback(server, corpu
         reply = await ask(server, "服务职工")
         first = reply.text
         assert "第 1/3 页" in reply.plain
-        [more] = reply.buttons()
+        more, *votes = reply.buttons()
         assert more["text"] == "更多结果 »" and len(more["callback_data"].encode()) <= 64
+        assert [b["text"] for b in votes] == ["👍", "👎", "发言人有误"]
 
         pressed = server.press(reply, more["callback_data"])
         await server.wait_for(lambda: reply.edits and server.callback_answers[pressed])
         assert "第 2/3 页" in reply.plain
-        assert [b["text"] for b in reply.buttons()] == ["« 上一页", "更多结果 »"]
+        assert [b["text"] for b in reply.buttons()][:2] == ["« 上一页", "更多结果 »"]
 
         again = server.press(reply, more["callback_data"])  # a double tap: same page
         await server.wait_for(lambda: server.callback_answers[again])
@@ -101,8 +103,12 @@ async def test_paging_edits_the_message_and_answers_every_callback(server, corpu
 
         stale = server.press(reply, "pg:unknown1:1")
         stray = server.press(reply, "something-else")
-        await server.wait_for(lambda: server.callback_answers[stale] and server.callback_answers[stray])
+        forged = [server.press(reply, data) for data in (
+            "pg:x", "pg:", "pg:abcd:-1", "pg:abcd:99999", "fb:abcd:0:z", "fb:abcd:0", "pg:a:b:c:d")]
+        await server.wait_for(lambda: server.callback_answers[stale] and server.callback_answers[stray]
+                              and all(server.callback_answers[f] for f in forged))
     assert server.callback_answers[stale][0]["text"] == "这些结果已过期，请重新提问。"
+    assert all(server.callback_answers[f][0]["text"] == "这些结果已过期，请重新提问。" for f in forged)
     assert all(len(answers) == 1 for answers in server.callback_answers.values())
     assert len(server.replies_to(5, reply.reply_to or 0)) == 1
 
@@ -132,12 +138,13 @@ async def test_help_commands_menu_and_lists(server, corpus, answerer):
         sources = await ask(server, "/sources")
         unknown = await ask(server, "/nonsense")
     assert "张三说了什么？" in start.plain and "/source" in start.plain
+    assert "已收录 2 篇文档（文本 2 篇）" in start.plain and "工会" not in start.plain.split("。")[0]
     assert "张三（杭州市总工会主席） — 4 段" in speakers.plain
     assert "《全市劳模座谈会召开》 3 段" in sources.plain and "models.txt" in sources.plain
     assert "/help" in unknown.plain
     menus = {json.loads(scope)["type"]: [c["command"] for c in cmds]
              for scope, cmds in server.commands.items()}
-    assert menus["default"] == ["help", "speakers", "sources", "source", "start"]
+    assert menus["default"] == ["help", "speakers", "sources", "source", "myid", "start"]
     assert "reload" in menus["chat"] and "reload" not in menus["default"]
 
 
@@ -214,7 +221,7 @@ async def test_reload_swaps_the_index_and_keeps_it_when_reload_fails(server, tmp
                                                 if "失败" in r.plain])
         still = await ask(server, "安全生产", chat_id=ADMIN)
     assert before.plain.startswith("没有找到相关内容")
-    assert refused.plain == "抱歉，只有管理员可以重新加载文档。"
+    assert refused.plain == "抱歉，这个命令只有管理员可以使用。"
     assert "3 篇文档" in done[0].plain and "此前 2 篇" in done[0].plain
     assert "赵六" in after.plain
     assert "继续使用原来的索引" in failed[0].plain and "没有可以索引" in failed[0].plain

@@ -1,0 +1,167 @@
+"""The cast of a document: who it has named so far, how it may refer to them again, and whom
+the narration is about.
+
+Attribution reads a document paragraph by paragraph and keeps this memory:
+- every person named with something to vouch for them, with the latest title seen
+  (`市总工会主席吴红梅` makes a later bare `吴红梅表示` hers, with her title);
+- the short forms the document may use for them once introduced: `老王`/`小尹` (a familiar
+  prefix before a surname), `唐政委`/`林副署长` (surname and title), and the surname alone
+  (`林：`, `何又说`) — each only while no other person of the cast shares the surname;
+- who spoke last and who the narration is about (the subject of the last sentence that named
+  someone), which is whom a `他说` or `她表示` can mean;
+- who spoke through a letter (`在贺函中说`), for a later `贺函说`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.lexicon import COMPOUND_SURNAMES, FAMILIAR_PREFIXES, TITLE_WORDS, alternation
+from retrieval.models import Speaker
+from retrieval.names import Mention, find_people, find_untitled_speakers
+
+PRONOUN_REACH = 1  # paragraphs back a pronoun may reach for its person
+
+
+
+def surname_of(name: str) -> str:
+    """The surname of a Chinese name (two characters for 欧阳, 司马…)."""
+    return name[:2] if name.startswith(COMPOUND_SURNAMES) and len(name) > 2 else name[:1]
+
+
+@dataclass
+class Cast:
+    """What attribution remembers across the paragraphs of one document."""
+
+    known: dict[str, Speaker] = field(default_factory=dict)
+    aliases: dict[str, str | None] = field(default_factory=dict)  # None: ambiguous
+    surnames: dict[str, str | None] = field(default_factory=dict)  # None: ambiguous
+    last: Speaker | None = None
+    focus: Speaker | None = None
+    focus_paragraph: int = -10
+    letters: dict[str, tuple[Speaker, int]] = field(default_factory=dict)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _pattern_size: int = field(default=-1, repr=False)
+
+    # -- who has been named -------------------------------------------------------------
+    def remember(self, speaker: Speaker) -> Speaker:
+        """Register a person; a later title for the same name in this document wins."""
+        for member in speaker.members or (speaker,):
+            if member.title or member.name not in self.known:
+                self.known[member.name] = member
+            self._short_forms(member)
+        return speaker
+
+    def _short_forms(self, person: Speaker) -> None:
+        if "·" in person.name or len(person.name) < 2:
+            return
+        surname = surname_of(person.name)
+        _claim(self.surnames, surname, person.name)
+        forms = [prefix + surname for prefix in FAMILIAR_PREFIXES]
+        title_word = _last_title_word(person.title)
+        if title_word:
+            forms.append(surname + title_word)
+        for form in forms:
+            if form != person.name:
+                _claim(self.aliases, form, person.name)
+
+    def resolve(self, name: str) -> Speaker:
+        """The speaker a name or short form stands for (a new untitled speaker if unknown)."""
+        if name in self.known:
+            return self.known[name]
+        full = self.aliases.get(name) or (self.surnames.get(name) if len(name) <= 2 else None)
+        if full:
+            return self.known[full]
+        return Speaker(name)
+
+    def by_surname(self, surname: str) -> Speaker | None:
+        """The one person of the cast with this surname, if exactly one."""
+        full = self.surnames.get(surname)
+        return self.known[full] if full else None
+
+    # -- finding them in text -----------------------------------------------------------
+    def mentions(self, text: str) -> list[Mention]:
+        """Every person `text` names: with a title, an honorific or a dot (remembered as they
+        are found), by a name or short form the document introduced, or by an untitled name
+        right before a speech verb. Left to right, without overlaps."""
+        found = find_people(text)
+        for mention in found:
+            self.speaker_of(mention)
+        extra: list[Mention] = []
+        pattern = self._known_pattern()
+        if pattern is not None:
+            for match in pattern.finditer(text):
+                extra.append(Mention(match.start(), match.end(), match.group(), ""))
+        for mention in find_untitled_speakers(text):
+            if mention.name not in self.known and mention.name not in self.aliases:
+                extra.append(mention)
+        for mention in extra:
+            if not any(m.start < mention.end and mention.start < m.end for m in found):
+                found.append(mention)
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _known_pattern(self) -> re.Pattern[str] | None:
+        size = len(self.known) + len(self.aliases)
+        if size != self._pattern_size:
+            names = [n for n in self.known if len(n) >= 2]
+            names += [a for a, full in self.aliases.items() if full]
+            self._pattern = re.compile(alternation(names)) if names else None
+            self._pattern_size = size
+        return self._pattern
+
+    def speaker_of(self, mention: Mention) -> Speaker:
+        """The speaker a mention names: its own title if it has one, else the cast's; a short
+        form (`快递员小刘`) is the person the document introduced."""
+        full = self.aliases.get(mention.name)
+        if full and mention.name not in self.known:
+            return self.known[full]
+        if mention.title:
+            return self.remember(Speaker(mention.name, mention.title))
+        return self.resolve(mention.name)
+
+    # -- who is speaking, and whom the narration is about ------------------------------
+    def spoke(self, speaker: Speaker, paragraph: int) -> None:
+        """`speaker` said something: they are whom a following 他说 means, and the cast knows
+        them by name from now on."""
+        self.remember(speaker)
+        self.last = speaker
+        self.focus, self.focus_paragraph = speaker, paragraph
+
+    def narrated(self, subject: Speaker | None, paragraph: int) -> None:
+        """A sentence named people: its subject (or nobody, when it is not one of them) is
+        whom a following 他说 means."""
+        self.focus, self.focus_paragraph = subject, paragraph
+
+    def pronoun(self, paragraph: int) -> Speaker | None:
+        """Whom a 他/她 in this paragraph means, when it can be told."""
+        if self.focus is not None and paragraph - self.focus_paragraph <= PRONOUN_REACH:
+            return self.focus
+        return None
+
+    def wrote(self, letter: str, speaker: Speaker, paragraph: int) -> None:
+        """`speaker` said something in a letter (`在贺函中说`)."""
+        self.letters[letter] = (speaker, paragraph)
+
+    def letter_sender(self, letter: str, paragraph: int) -> Speaker | None:
+        sent = self.letters.get(letter)
+        if sent is None or paragraph - sent[1] > 2:
+            return None
+        return sent[0]
+
+
+def _claim(table: dict[str, str | None], form: str, name: str) -> None:
+    """Map `form` to `name`, or to None once two people could be meant."""
+    if form not in table:
+        table[form] = name
+    elif table[form] != name:
+        table[form] = None
+
+
+_LONGEST_FIRST = tuple(sorted(TITLE_WORDS, key=len, reverse=True))
+
+
+def _last_title_word(title: str) -> str:
+    """The title word a title ends with (`副署长` for `CDC 副署长`), or ''."""
+    return next((word for word in _LONGEST_FIRST if title.endswith(word)), "")

@@ -1,0 +1,113 @@
+"""Speaker labels of transcripts: `问：`, `答：`, `赵立新：`, `林：`, `【李明】`,
+`王芳（市总工会副主席）：`, `…村村民 尹春云：`, `媒体提问：`, a label alone on its line.
+
+`read_label` reads what a line's label says, without deciding whether to believe it: a genre
+decides that (a line-initial `X：` is strong evidence in an interview, weak in a report).
+Every word list is in `lexicon.toml`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from retrieval.lexicon import (
+    ANSWERERS,
+    ASKERS,
+    COLLECTIVE,
+    CUE_ALT,
+    NOT_LABELS,
+    PERSON_NOUNS,
+    SINGLE_SURNAMES,
+    TEXTS,
+    alternation,
+)
+from retrieval.names import (
+    find_titled_mentions,
+    looks_like_foreign_name,
+    looks_like_name,
+    looks_like_untitled_name,
+)
+
+
+class Role(enum.Enum):
+    PERSON = "person"  # a named person (full name, or name and title)
+    SHORT = "short"  # a surname alone (`林：`): someone the document introduced
+    ASKER = "asker"  # 问, 记者, 主持人, 媒体提问: asks, says nothing of the documents
+    ANSWER = "answer"  # 答: whoever the interview's introduction names
+    ANONYMOUS = "anonymous"  # `…村村民：`: a person the text does not name
+    QUESTION = "question"  # an unlabelled, numbered question (`2.目前…有什么不同？`)
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a line's label says: who, with what title, and where the words start."""
+
+    role: Role
+    name: str = ""
+    title: str = ""
+    end: int = 0  # where the words after the label start in the line
+    alone: bool = False  # nothing follows the label on its line
+
+
+_NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.．、)）]\s*"
+_COLON = re.compile(rf"^\s*(?:{_NUMBER})?(?P<who>[^：:。！？!?，,“”「」『』《》]{{1,32}}?)\s*[：:]")
+_BRACKET = re.compile(rf"^\s*(?:{_NUMBER})?【(?P<who>[^】]{{1,24}})】\s*[：:]?")
+_PARENTHESIZED = re.compile(r"^(?P<name>[^（(]{2,8})[（(](?P<title>[^）)]{1,30})[）)]$")
+_NUMBERED_QUESTION = re.compile(rf"^\s*{_NUMBER}[^：:]{{4,}}[？?]\s*$")
+_SPEECH_VERB_END = re.compile(f"(?:{CUE_ALT})$")
+_DATE_OR_NUMBER = re.compile(r"[\d０-９]|[一二三四五六七八九十]+[年月日时点号]")
+_PERSON_NOUN_END = re.compile(f"(?:{alternation(PERSON_NOUNS)})$")
+_SPACE = re.compile(r"[\s　]+")
+
+
+def read_label(line: str) -> Label | None:
+    """The speaker label a line starts with, if it has one."""
+    match = _BRACKET.match(line) or _COLON.match(line)
+    if match is None:
+        if _NUMBERED_QUESTION.match(line):
+            return Label(Role.QUESTION)
+        return None
+    label = _who(match.group("who").strip())
+    if label is None:
+        return None
+    end = match.end()
+    return Label(label.role, label.name, label.title, end, alone=not line[end:].strip())
+
+
+def _who(who: str) -> Label | None:
+    compact = _SPACE.sub("", who)
+    if not compact or compact in NOT_LABELS or compact in TEXTS:
+        return None
+    if compact in ASKERS:
+        return Label(Role.ASKER, title=compact)
+    if compact in ANSWERERS:
+        return Label(Role.ANSWER)
+    if _SPEECH_VERB_END.search(compact) or _DATE_OR_NUMBER.search(compact):
+        return None  # `贺函说：`, `习总书记说：`, `2月25日：` open sentences, not turns
+    if COLLECTIVE.fullmatch(compact):
+        return None
+    parenthesized = _PARENTHESIZED.match(compact)
+    if parenthesized and _is_name(parenthesized.group("name")):
+        return Label(Role.PERSON, parenthesized.group("name"), parenthesized.group("title"))
+    titled = find_titled_mentions(compact, strict=True)
+    if len(titled) == 1 and titled[0].end == len(compact) and titled[0].start <= 2:
+        mention = titled[0]
+        return Label(Role.PERSON, mention.name, mention.title)
+    if _is_name(compact):
+        return Label(Role.PERSON, compact)
+    if len(compact) == 1 and compact in SINGLE_SURNAMES:
+        return Label(Role.SHORT, compact)
+    pieces = _SPACE.split(who)
+    if len(pieces) >= 2 and _is_name(pieces[-1]):
+        # A caption-style label: a description, a space, the name (`…扶贫工作队 王恩东`).
+        return Label(Role.PERSON, pieces[-1], "".join(pieces[:-1]))
+    if len(compact) <= 30 and _PERSON_NOUN_END.search(compact):
+        return Label(Role.ANONYMOUS, title=compact)
+    return None
+
+
+def _is_name(candidate: str) -> bool:
+    return looks_like_untitled_name(candidate) or (
+        looks_like_name(candidate) and len(candidate) == 3) or looks_like_foreign_name(candidate)

@@ -1,0 +1,198 @@
+"""The structure of a page: its articles, their sections, and the order of their text lines.
+
+A byline starts a section that is its author's; an author's sign-off (`（作者为…）`) ends it;
+text before any byline, or after a sign-off, is a section of nobody's known words. A file may
+hold several articles: a new one starts at a level-one markdown heading after body text, at a
+headline followed by a reporter's line or a news lead (`本报讯…`), or at a headline after an
+author's sign-off; each section carries the title of its article.
+
+The page is read into a list of events — a section starts, a text line follows — which the
+column model (`columns`) may re-order for scrambled roundup pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from retrieval.layout import Kind, Line
+from retrieval.models import Speaker
+
+
+@dataclass
+class Section:
+    """A run of a page under one byline (or none), with its headline and subheadings."""
+
+    index: int
+    heading: str
+    speaker: Speaker | None
+    headings: dict[int, str] = field(default_factory=dict)  # line number -> subheading
+    article: str = ""  # the title of the article it belongs to ('' for the document's)
+
+    def heading_at(self, line_number: int) -> str:
+        """The section's headline, with the subheading in force at `line_number`."""
+        heading = self.heading
+        for number, sub in sorted(self.headings.items()):
+            if number <= line_number:
+                heading = sub if self.speaker is None or not self.heading else (
+                    f"{self.heading} · {sub}" if sub != self.heading else sub
+                )
+        return heading
+
+
+@dataclass(frozen=True)
+class SectionStart:
+    """Event: section `index` starts here."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Event: a text line of the section that started last."""
+
+    line: Line
+
+
+Event = SectionStart | TextLine
+
+
+def document_title(lines: list[Line], fallback: str) -> str:
+    """The headline: the first heading, with a continuation line (——…, 暨…) joined to it."""
+    headings = []
+    for line in lines:
+        if line.kind is Kind.BLANK:
+            continue
+        if line.kind is not Kind.HEADING:
+            break
+        headings.append(line.text)
+    if not headings:
+        return fallback
+    title = headings[0]
+    for extra in headings[1:]:
+        if extra.startswith(("——", "暨", "—")):
+            title += extra
+        else:
+            break
+    return title
+
+
+def _byline_speaker(group: list[Line]) -> Speaker:
+    people: list[Speaker] = []
+    for line in group:
+        if line.people:
+            people.extend(Speaker(m.name, m.title) for m in line.people)
+        else:
+            people.extend(Speaker(name) for name in (line.names or (line.text,)))
+    return Speaker.joint(people)
+
+
+def _opens_article(content: list[Line], i: int) -> bool:
+    """Whether the heading at `i` is an article's headline: a reporter's line or a news lead
+    comes next (skipping further headings)."""
+    j = i + 1
+    while j < len(content) and content[j].kind is Kind.HEADING:
+        j += 1
+    if j == len(content):
+        return False
+    after = content[j]
+    return (after.kind is Kind.LABEL and after.staff) or (after.kind is Kind.TEXT and bool(after.lead))
+
+
+def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
+    """Sections of the page and the event stream (section starts and text lines) in file order."""
+    sections: list[Section] = []
+    events: list[Event] = []
+    content = [line for line in lines if line.kind is not Kind.BLANK]
+    pending_heading = ""
+    headings_run: list[str] = []
+    seen_text = False
+    signed = False  # the current section's author has signed off: (作者为…) ends an article
+    article = ""
+    i = 0
+    while i < len(content):
+        line = content[i]
+        if line.kind in (Kind.BYLINE, Kind.NAME):
+            if line.kind is Kind.NAME and seen_text:
+                # A bare name inside the body is a fragment of text, not an author.
+                line = Line(line.number, Kind.TEXT, line.text)
+            else:
+                if sections and pending_heading:
+                    # The headline above this byline belongs to it, not to the section before.
+                    previous = sections[-1].headings
+                    for number in [n for n, h in previous.items() if h == pending_heading]:
+                        del previous[number]
+                group = [line]
+                while i + 1 < len(content) and content[i + 1].kind is Kind.BYLINE:
+                    i += 1
+                    group.append(content[i])
+                heading = next((g.heading for g in group if g.heading), "") or pending_heading
+                section = Section(len(sections), heading, _byline_speaker(group))
+                if sections and not _has_text(events):
+                    # A byline with no text of its own is superseded by this one.
+                    superseded = sections.pop()
+                    events.pop()  # its start, the last event
+                    section.index = len(sections)
+                    section.heading = superseded.heading or section.heading
+                sections.append(section)
+                events.append(SectionStart(section.index))
+                signed = False
+                pending_heading = ""
+                headings_run = []
+                i += 1
+                continue
+        if line.kind is Kind.HEADING:
+            if seen_text and (line.level == 1 or signed or _opens_article(content, i)):
+                article = line.text  # a new article: its headline, its own sections
+                # The section before ends, unless it is a byline still waiting for its text
+                # (`**匙涛**` printed above its article's headline).
+                signed = bool(sections) and _has_text(events)
+            if headings_run and headings_run[-1].endswith("——"):
+                headings_run[-1] += line.text
+            else:
+                headings_run.append(line.text)
+            pending_heading = headings_run[-1]
+            if sections:
+                current = sections[-1]
+                if current.speaker and not current.heading and not _has_text(events):
+                    current.heading = pending_heading  # headline printed under its byline
+                else:
+                    current.headings[line.number] = pending_heading
+            i += 1
+            continue
+        headings_run = []
+        if line.kind is Kind.CREDIT:
+            last = events[-1] if events else None
+            if isinstance(last, TextLine):
+                previous = last.line
+                events[-1] = TextLine(Line(previous.number, previous.kind, previous.text,
+                                           credit=line.text, label=previous.label))
+                if line.author_title and sections and sections[-1].speaker:
+                    sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
+            signed = line.signs_off and bool(sections and sections[-1].speaker)
+            i += 1
+            continue
+        if line.kind is Kind.TEXT:
+            if not sections or signed:
+                # Text before any byline, or after an author's sign-off: nobody's known words.
+                sections.append(Section(len(sections), pending_heading, None))
+                events.append(SectionStart(sections[-1].index))
+                signed = False
+            if not _has_text(events):
+                sections[-1].article = article
+            events.append(TextLine(line))
+            pending_heading = ""  # a headline is one only directly above its byline
+            seen_text = True
+            signed = line.signs_off and sections[-1].speaker is not None
+        i += 1
+    return sections, events
+
+
+def _with_title(speaker: Speaker, title: str) -> Speaker:
+    if speaker.members:
+        return speaker
+    return Speaker(speaker.name, title)
+
+
+def _has_text(events: list[Event]) -> bool:
+    """Whether the latest section has text: its start is the last event until text follows."""
+    return bool(events) and isinstance(events[-1], TextLine)
