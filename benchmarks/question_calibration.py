@@ -14,7 +14,7 @@ a corpus of more than one kind of text. Prints one table row per set and genre (
 document's file name after its number, `dev_02_presser_trad.txt` → presser_trad):
 
     .venv/bin/python benchmarks/question_calibration.py
-    .venv/bin/python benchmarks/question_calibration.py --data benchmarks/questions --failures
+    .venv/bin/python benchmarks/question_calibration.py --data benchmarks/devset --failures
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / "benchmarks" / "questions"
+DEFAULT_DATA = ROOT / "benchmarks" / "devset"
 K = 5
 
 
