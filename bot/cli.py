@@ -14,13 +14,17 @@ import json
 import logging
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TextIO
 
 from bot.render import render_answer
 from config.settings import Settings, SettingsError, load_settings
 from retrieval.errors import ChuchuError, NoDocumentsError
+from retrieval.models import Answer
 
 logger = logging.getLogger(__name__)
+
+UNREADABLE_LINE = "这一行不是有效的 UTF-8 文字，无法读取，已跳过。"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,10 +79,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         except SettingsError as error:
             print(f"chuchu: {error}", file=sys.stderr)
             return 2
-    from retrieval.answer import Answerer
+    from retrieval.build import build_answerer
 
     try:
-        answerer = Answerer.build(settings)
+        answerer = build_answerer(settings)
     except NoDocumentsError as error:
         print(f"chuchu: {error}", file=sys.stderr)
         return 2
@@ -109,15 +113,52 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
             else:
                 stdout.write(f"{stat.name}\t{'；'.join(stat.titles)}\t{stat.passages}\n")
         return 0
-    questions = [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in stdin)
+    questions = [" ".join(args.question)] if args.question else _lines(stdin)
+    status = 0
     for question in questions:
-        answer = answerer.ask(question, args.k)
+        try:
+            answer = _answer(answerer, question, args.k)
+        except ChuchuError as error:  # the cache failed under a running batch: say so, go on
+            print(f"chuchu: {error}", file=sys.stderr)
+            status = 1
+            continue
         if args.json:
             stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
             stdout.write(render_answer(answer) + "\n\n")
         stdout.flush()
-    return 0
+    return status
+
+
+def _lines(stdin: TextIO) -> Iterator[str | None]:
+    """Each line of `stdin` without its newline, None for one that is not UTF-8.
+
+    Read as bytes where the stream has them, so that one undecodable line costs only itself:
+    a text stream raises on it and ends the whole batch.
+    """
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:
+        for line in stdin:
+            yield line.rstrip("\n")
+        return
+    for data in raw:
+        try:
+            yield data.decode("utf-8").rstrip("\r\n").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            yield None
+
+
+def _answer(answerer: object, question: str | None, k: int | None) -> Answer:
+    """The answer to one line; an `invalid` one, with a note in Chinese, to a line that is not
+    text (undecodable bytes, or lone surrogates from a `surrogateescape` stream)."""
+    if question is not None:
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:
+            question = None
+    if question is None:
+        return Answer("", "invalid", note=UNREADABLE_LINE)
+    return answerer.ask(question, k)  # type: ignore[attr-defined]
 
 
 def run() -> None:

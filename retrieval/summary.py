@@ -17,6 +17,10 @@ from retrieval.models import Speaker, SpeakerStat
 from retrieval.records import Scanned
 
 
+# Bump when `merge` gives another summary for the same records (tests/test_versions.py).
+SUMMARY_VERSION = 1
+
+
 class IdTable:
     """Passage id -> position, as two arrays: a million ids unpickle in milliseconds, where a
     dict of them took 0.55 s of every restart."""
