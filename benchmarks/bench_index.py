@@ -252,7 +252,7 @@ def run_seed(size: int, engine: str, queries: int) -> dict:
     return {"seed_s": time.perf_counter() - started, **written}
 
 
-class _PeakMemory:
+class PeakMemory:
     """The peak of this process's and its children's proportional set size (PSS), sampled.
 
     PSS shares a page among the processes that map it, so forked workers' copy-on-write
@@ -270,7 +270,7 @@ class _PeakMemory:
         self._thread.start()
 
     @staticmethod
-    def _pss(pid: int) -> int:
+    def pss(pid: int) -> int:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for line in handle:
@@ -293,7 +293,7 @@ class _PeakMemory:
     def _run(self, every: float) -> None:
         me = os.getpid()
         while not self._stop.wait(every):
-            total = self._pss(me) + sum(self._pss(c) for c in self._children(me))
+            total = self.pss(me) + sum(self.pss(c) for c in self._children(me))
             self.peak = max(self.peak, total)
 
     def stop(self) -> float:
@@ -314,7 +314,7 @@ def run_restart_build(size: int, engine: str, queries: int) -> dict:
     folder = DATA / f"{size}-{engine}-restart"
     settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
     store = IndexStore(settings.cache_dir, progress=sys.stderr.isatty())
-    memory = _PeakMemory()
+    memory = PeakMemory()
     started = time.perf_counter()
     answerer = build_answerer(settings, store)
     build = time.perf_counter() - started

@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 DATA = REPO / "benchmarks" / "data"
 QUESTION = "职工权益保障怎么样"
 
-from benchmarks.bench_index import _PeakMemory  # noqa: E402 - its PSS reader
+from benchmarks.bench_index import PeakMemory  # noqa: E402 - its PSS reader, shared
 
 _COUNT = """
 import json, sys
@@ -82,7 +82,7 @@ def _run(command: list[str], repo: Path, env: dict[str, str]) -> dict:
     def sample() -> None:
         nonlocal peak
         while not stop.wait(1.0):
-            peak = max(peak, sum(_PeakMemory._pss(p) for p in _tree(process.pid)))
+            peak = max(peak, sum(PeakMemory.pss(p) for p in _tree(process.pid)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -112,10 +112,6 @@ class IndexStore:
             self._writer = Writer(self.cache_dir)
         return self._writer
 
-    @property
-    def writable(self) -> bool:
-        return self.writer.enabled
-
     def use_folder(self, folder: Path) -> Path:
         """Make the cache of the documents folder `folder` this store's; returns its root."""
         self._root = self.cache_dir / f"corpus-{key_of('folder', str(Path(folder).resolve()))}"
@@ -166,8 +162,8 @@ class IndexStore:
             jobs.append((len(rows), job))
             rows.append([name, "", 0, None, None])
         show = self.progress and len(jobs) > PROGRESS_DOCUMENTS
-        resolved = resolve_all([job for _, job in jobs], folder, root, self.writer, self.workers,
-                               lambda items, total: progress(items, show, "chunking", total))
+        resolved = progress(resolve_all([job for _, job in jobs], folder, root, self.writer,
+                                        self.workers), show, "chunking", len(jobs))
         failed: set[int] = set()
         for (row, job), found in zip(jobs, resolved):
             if found.error is not None:
