@@ -85,7 +85,10 @@ class BuildLock:
             self._fd = None
 
     def __del__(self) -> None:  # a build abandoned without `finish` must not block pruning
-        self.release()
+        try:
+            self.release()
+        except Exception:  # noqa: BLE001 - at interpreter exit the lock goes with the process
+            pass
 
 
 class Lease:
@@ -101,7 +104,10 @@ class Lease:
             self._fd = None
 
     def __del__(self) -> None:  # an answerer dropped after a /reload lets its files go
-        self.release()
+        try:
+            self.release()
+        except Exception:  # noqa: BLE001 - at interpreter exit the lock goes with the process
+            pass
 
 
 def generation_key(files: Files) -> str:
