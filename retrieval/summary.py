@@ -55,7 +55,7 @@ def _positions(values: Iterable[int]) -> array:
 class Summary:
     """What the answer core needs to know of every passage, kept with the index.
 
-    Built in one pass over the passages; `Answerer.build` keeps it on disk beside the index,
+    Built in one pass over the passages; `build.build_answerer` keeps it on disk beside the index,
     so that a restart over an unchanged corpus reads neither the passages nor their terms.
     """
 

@@ -104,8 +104,8 @@ def test_a_file_edited_while_it_is_read_never_stores_its_new_text_under_the_old_
 _ANSWERER = """
 import json, sys
 from config.settings import load_settings
-from retrieval.answer import Answerer
-answerer = Answerer.build(load_settings(documents_dir=sys.argv[1], cache_dir=sys.argv[2]))
+from retrieval.build import build_answerer
+answerer = build_answerer(load_settings(documents_dir=sys.argv[1], cache_dir=sys.argv[2]))
 print("ready", flush=True)
 for line in sys.stdin:
     try:

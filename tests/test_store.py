@@ -13,6 +13,7 @@ import pytest
 
 from config.settings import load_settings
 from retrieval.answer import Answerer
+from retrieval.build import build_answerer
 from retrieval.cache import CacheUnavailable
 from retrieval.index import BM25sIndex
 from retrieval.store import IndexStore
@@ -34,7 +35,7 @@ def _corpus(folder: Path) -> Path:
 
 
 def _build(docs: Path, cache: Path) -> Answerer:
-    return Answerer.build(load_settings(documents_dir=docs, cache_dir=cache))
+    return build_answerer(load_settings(documents_dir=docs, cache_dir=cache))
 
 
 def _texts(answer) -> list[str]:
@@ -281,7 +282,7 @@ def test_a_build_after_chunking_reads_records_not_passages(tmp_path, monkeypatch
         return whole(self, start, stop)
 
     monkeypatch.setattr(Passages, "iter_range", watched)
-    built = Answerer.build(settings, cache_store(tmp_path))
+    built = build_answerer(settings, cache_store(tmp_path))
     assert read == []
     plain = Answerer.from_passages(*_plain(docs))
     questions = ("新建多少个职工之家？", "劳模工匠创新工作室", "农民工工资", "王小红说了什么")
@@ -296,11 +297,11 @@ def test_a_build_after_chunking_reads_records_not_passages(tmp_path, monkeypatch
     for kind in ("summary", "tokens"):
         shutil.rmtree(chunking.root / kind)
     with caplog.at_level(logging.WARNING):
-        again = Answerer.build(settings, cache_store(tmp_path))
+        again = build_answerer(settings, cache_store(tmp_path))
     assert len(read) == 2 and "damaged" in caplog.text
     assert [_texts(again.ask(q)) for q in questions] == [_texts(plain.ask(q)) for q in questions]
     assert sorted((chunking.root / "records").iterdir()) == records  # both made again
     for kind in ("summary", "tokens"):
         shutil.rmtree(chunking.root / kind)
-    Answerer.build(settings, cache_store(tmp_path))
+    build_answerer(settings, cache_store(tmp_path))
     assert len(read) == 2
