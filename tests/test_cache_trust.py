@@ -435,3 +435,38 @@ def test_the_racy_window_reads_a_just_written_file_again(tmp_path, monkeypatch):
     settled = IndexStore(settings.cache_dir, progress=False)
     build_answerer(settings, settled)
     assert settled.stats["documents_read"] == 0
+
+
+_HOLDER = """
+import sys, time
+from config.settings import load_settings
+from retrieval.build import build_answerer
+answerer = build_answerer(load_settings(documents_dir=sys.argv[1], cache_dir=sys.argv[2]))
+open(sys.argv[3], "w").close()
+time.sleep(float(sys.argv[4]))
+"""
+
+
+@pytest.mark.skipif(not MOUNTABLE, reason="cannot mount a tmpfs here")
+def test_a_read_only_cache_with_an_unpruned_generation_still_answers(tmp_path):
+    docs = _docs(tmp_path / "docs")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    holder = tmp_path / "holder.py"
+    holder.write_text(_HOLDER, encoding="utf-8")
+    run = f"CHUCHU_CACHE_DIR={cache} PYTHONPATH={REPO} {sys.executable}"
+    result = _in_namespace(f"""
+        mount -t tmpfs -o size=8m tmpfs {cache}
+        {_ask(docs, cache, "技能夜校")} > /dev/null
+        {run} {holder} {docs} {cache} {tmp_path}/ready 3 &
+        while [ ! -e {tmp_path}/ready ]; do sleep 0.1; done
+        rm {docs}/b.txt
+        {_ask(docs, cache, "技能夜校")} > /dev/null  # the holder's generation stays
+        wait
+        ls {cache}/*/generations | wc -l > {tmp_path}/generations.txt
+        mount -o remount,ro {cache}
+        {_ask(docs, cache, "欠薪问题")} > {tmp_path}/ro.json
+    """)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "generations.txt").read_text().strip() == "2"  # one no longer in use
+    assert "农民工工资" in json.loads((tmp_path / "ro.json").read_text())["answers"][0]["text"]

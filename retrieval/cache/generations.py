@@ -157,6 +157,9 @@ def prune(root: Path, own: Files) -> int | None:
             if fd is not None:  # nobody holds it: that generation's answerers are gone
                 try:
                     path.unlink(missing_ok=True)
+                except OSError as exc:  # a read-only cache: nothing can be pruned
+                    logger.debug("could not remove %s: %s", path, exc)
+                    return None
                 finally:
                     os.close(fd)
                 continue
