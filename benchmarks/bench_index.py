@@ -16,7 +16,7 @@ For each size and engine, in a fresh process (so peak memory is its own):
 
 `--level index` measures the index layer alone (terms, index, its restart). `--level restart`
 measures real use at any size: the synthetic passages are written into the store's
-per-document entries (in a process of their own), then `Answerer.build` runs over that folder
+per-document entries (in a process of their own), then `build_answerer` runs over that folder
 (summary, cutting, index, with the peak PSS of it and its workers), answers questions, and a
 new process restarts over the unchanged folder and answers once:
 
@@ -202,17 +202,19 @@ def run_cold(size: int, engine: str) -> dict:
 
 
 def _seed_cache(size: int, engine: str) -> dict:
-    """A documents folder and a cache that holds its chunked passages, as `corpus()` leaves it.
+    """A documents folder and a cache that holds its chunked passages, as a build leaves it.
 
-    Chunking runs at about a document a second, so the synthetic passages are written straight
-    into the store's per-document entries and records (`IndexStore.write_document`, with
-    `files.json` recording each file's size, time, hash, entry and number of passages);
-    everything after chunking runs as in real use. Returns the seconds spent writing entries
-    and records, and of those the seconds making the records (what chunking adds for them).
+    Chunking the synthetic pages would take long, so the synthetic passages are written
+    straight into the store's per-document entries and records (`IndexStore.write_document`,
+    keyed by each file as `read_document` reads it back), and a listing of the folder is made
+    (`IndexStore.corpus`, which finds every entry and chunks nothing); everything after
+    chunking runs as in real use. Returns the seconds spent writing entries and records, and
+    of those the seconds making the records (what chunking adds for them).
     """
     from benchmarks.corpus import documents_of, synthetic_passages
-    from retrieval.store import IndexStore, _file_sha, _sha
+    from retrieval.loading import read_document
     from retrieval.records import record_of
+    from retrieval.store import IndexStore
 
     passages = synthetic_passages(size)
     folder = DATA / f"{size}-{engine}-restart"
@@ -222,25 +224,23 @@ def _seed_cache(size: int, engine: str) -> dict:
     for passage in passages:
         by_document.setdefault(passage.document_id, []).append(passage)
     store = IndexStore(cache, progress=False)
-    root = store.use_folder(docs)
-    files = {}
+    store.use_folder(docs)
     writing = recording = 0.0
     for document in documents_of(passages):
         path = docs / document.id
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(document.text, encoding="utf-8")
-        content = _file_sha(path)
-        key = _sha(store._version, document.id, content)[:24]
+        read = read_document(path, docs)
         started = time.perf_counter()
-        store.write_document(root / "passages" / key, document, by_document[document.id])
+        store.write_document(read, by_document[document.id])
         writing += time.perf_counter() - started
         started = time.perf_counter()
         record_of(by_document[document.id])  # timed alone: what the records cost chunking
         recording += time.perf_counter() - started
-        stat = path.stat()
-        files[document.id] = [stat.st_size, stat.st_mtime_ns, content, key,
-                              len(by_document[document.id])]
-    (root / "files.json").write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
+    listing = IndexStore(cache, progress=False)
+    listing.corpus(docs)
+    assert listing.stats["documents_cut"] == 0, "the seeded entries were not found"
+    listing.finish()
     return {"write_s": writing, "record_s": recording}
 
 
@@ -252,7 +252,7 @@ def run_seed(size: int, engine: str, queries: int) -> dict:
     return {"seed_s": time.perf_counter() - started, **written}
 
 
-class _PeakMemory:
+class PeakMemory:
     """The peak of this process's and its children's proportional set size (PSS), sampled.
 
     PSS shares a page among the processes that map it, so forked workers' copy-on-write
@@ -270,7 +270,7 @@ class _PeakMemory:
         self._thread.start()
 
     @staticmethod
-    def _pss(pid: int) -> int:
+    def pss(pid: int) -> int:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as handle:
                 for line in handle:
@@ -293,7 +293,7 @@ class _PeakMemory:
     def _run(self, every: float) -> None:
         me = os.getpid()
         while not self._stop.wait(every):
-            total = self._pss(me) + sum(self._pss(c) for c in self._children(me))
+            total = self.pss(me) + sum(self.pss(c) for c in self._children(me))
             self.peak = max(self.peak, total)
 
     def stop(self) -> float:
@@ -304,19 +304,19 @@ class _PeakMemory:
 
 
 def run_restart_build(size: int, engine: str, queries: int) -> dict:
-    """`Answerer.build` over a folder whose passages are cached: reading (summary and
+    """`build_answerer` over a folder whose passages are cached: reading (summary and
     cutting in one pass), index."""
     from benchmarks.corpus import synthetic_passages
     from config.settings import load_settings
-    from retrieval.answer import Answerer
+    from retrieval.build import build_answerer
     from retrieval.store import IndexStore
 
     folder = DATA / f"{size}-{engine}-restart"
     settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
     store = IndexStore(settings.cache_dir, progress=sys.stderr.isatty())
-    memory = _PeakMemory()
+    memory = PeakMemory()
     started = time.perf_counter()
-    answerer = Answerer.build(settings, store)
+    answerer = build_answerer(settings, store)
     build = time.perf_counter() - started
     peak_pss = memory.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -337,15 +337,15 @@ def run_restart_build(size: int, engine: str, queries: int) -> dict:
 
 
 def run_restart_cold(size: int, engine: str) -> dict:
-    """A new process: `Answerer.build` over the unchanged folder, then one answer."""
+    """A new process: `build_answerer` over the unchanged folder, then one answer."""
     started = time.perf_counter()
     from config.settings import load_settings
-    from retrieval.answer import Answerer
+    from retrieval.build import build_answerer
 
     imported = time.perf_counter()
     folder = DATA / f"{size}-{engine}-restart"
     settings = load_settings(documents_dir=folder / "docs", cache_dir=folder / "cache")
-    answerer = Answerer.build(settings)
+    answerer = build_answerer(settings)
     ready = time.perf_counter()
     answer = answerer.ask(QUESTIONS[0])
     done = time.perf_counter()
@@ -405,7 +405,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--level", choices=["answer", "index", "restart"], default="answer",
                         help="answer: the whole Answerer; index: terms and index only; "
-                             "restart: Answerer.build over cached chunks, then a restart")
+                             "restart: build_answerer over cached chunks, then a restart")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cold", type=int, help=argparse.SUPPRESS)

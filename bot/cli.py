@@ -20,6 +20,7 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TextIO
 
 from bot.render import render_answer
@@ -27,8 +28,11 @@ from config.paths import unwritable
 from config.settings import Settings, SettingsError, load_settings
 from retrieval.dates import DateRange
 from retrieval.errors import ChuchuError, NoDocumentsError
+from retrieval.models import Answer
 
 logger = logging.getLogger(__name__)
+
+UNREADABLE_LINE = "这一行不是有效的 UTF-8 文字，无法读取，已跳过。"
 
 
 def _version() -> str:
@@ -86,9 +90,14 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _writable_cache(settings: Settings) -> tuple[Settings, tempfile.TemporaryDirectory | None] | None:
-    """`settings` with a cache folder that can be written: its own, or else a temporary one
-    for this run (answers matter more than the cache), returned too so that it lives as long
-    as the run; None when even that cannot be made. Either fallback is one line on stderr."""
+    """`settings` with a cache folder: its own when it exists or can be made, or else a
+    temporary one for this run (answers matter more than the cache), returned too so that it
+    lives as long as the run; None when even that cannot be made. Either fallback is one line
+    on stderr."""
+    if settings.cache_dir.is_dir():
+        # An existing folder, writable or not: the store uses a complete read-only cache as it
+        # is, and answers from memory with one warning when it must write and cannot.
+        return settings, None
     problem = unwritable(settings.cache_dir)
     if problem is None:
         return settings, None
@@ -156,10 +165,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         except SettingsError as error:
             print(f"chuchu: {error}", file=sys.stderr)
             return 2
-    from retrieval.answer import Answerer
+    from retrieval.build import build_answerer
 
     try:
-        answerer = Answerer.build(settings)
+        answerer = build_answerer(settings)
     except NoDocumentsError as error:
         print(f"chuchu: {error}", file=sys.stderr)
         return 2
@@ -204,15 +213,53 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
             else:
                 stdout.write(f"{stat.name}\t{'；'.join(stat.titles)}\t{stat.passages}\n")
         return 0
-    questions = [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in stdin)
+    questions = [" ".join(args.question)] if args.question else _lines(stdin)
+    status = 0
     for question in questions:
-        answer = answerer.ask(question, args.k, dates=dates or None)
+        try:
+            answer = _answer(answerer, question, args.k, dates or None)
+        except ChuchuError as error:  # the cache failed under a running batch: say so, go on
+            print(f"chuchu: {error}", file=sys.stderr)
+            status = 1
+            continue
         if args.json:
             stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
             stdout.write(render_answer(answer) + "\n\n")
         stdout.flush()
-    return 0
+    return status
+
+
+def _lines(stdin: TextIO) -> Iterator[str | None]:
+    """Each line of `stdin` without its newline, None for one that is not UTF-8.
+
+    Read as bytes where the stream has them, so that one undecodable line costs only itself:
+    a text stream raises on it and ends the whole batch.
+    """
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:
+        for line in stdin:
+            yield line.rstrip("\n")
+        return
+    for data in raw:
+        try:
+            yield data.decode("utf-8").rstrip("\r\n").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            yield None
+
+
+def _answer(answerer: object, question: str | None, k: int | None,
+            dates: object = None) -> Answer:
+    """The answer to one line; an `invalid` one, with a note in Chinese, to a line that is not
+    text (undecodable bytes, or lone surrogates from a `surrogateescape` stream)."""
+    if question is not None:
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:
+            question = None
+    if question is None:
+        return Answer("", "invalid", note=UNREADABLE_LINE)
+    return answerer.ask(question, k, dates=dates)  # type: ignore[attr-defined]
 
 
 def run() -> None:

@@ -1,8 +1,8 @@
 """The transport-free core: a question in, an `Answer` value out.
 
-`Answerer.build(settings)` loads the documents, cuts them into attributed passages and indexes
-them; `ask()` answers one question. It knows nothing of Telegram or terminals: the adapters only
-render the `Answer`.
+`build.build_answerer(settings)` makes one from a documents folder (`from_passages` from
+passages in memory); `ask()` answers one question. It knows nothing of Telegram or terminals:
+the adapters only render the `Answer`.
 
 How a question is answered:
 1. it is cleaned and read (`retrieval.questions`): who said something, who holds a post, what
@@ -23,16 +23,16 @@ import bisect
 import functools
 import logging
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from config.settings import Settings
 from retrieval.corrections import CorrectionSource, corrected, corrected_answer
 from retrieval.dates import DateIndex, DateRange, DateSelection
-from retrieval.errors import DocumentError, NoDocumentsError
+from retrieval.errors import DocumentError
 from retrieval.index import Index
 from retrieval.directory import Directory, holds_post
 from retrieval.lexicon import ASKING_WORDS
@@ -49,12 +49,14 @@ from retrieval.ranking import (
     weigh,
 )
 from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
-from retrieval.store import IndexStore
 from retrieval.reading import read_corpus, spans_of
 from retrieval.records import index_text
 from retrieval.summary import Summary
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms, quoted_terms
+
+if TYPE_CHECKING:
+    from retrieval.store import IndexStore
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +67,6 @@ UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接�
 NO_MORE = "{name}没有更多的发言了。"
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
-_SUMMARY_CODE = ("summary.py", "records.py", "reading.py")  # the code that decides a kept summary
 
 
 @dataclass
@@ -87,43 +88,10 @@ class Answerer:
 
     @classmethod
     def build(cls, settings: Settings, store: IndexStore | None = None) -> Answerer:
-        """Load, chunk, attribute and index the documents folder of `settings`.
+        """`build.build_answerer(settings, store)`: the entry points' way, kept for callers."""
+        from retrieval.build import build_answerer  # building imports this module
 
-        `store` (default: one over `settings.cache_dir`) is the cache; its `timings` say where
-        the time went.
-        """
-        folder = settings.documents_dir
-        if not folder.is_dir():
-            raise NoDocumentsError(f"文档目录不存在：{folder}")
-        # Documents are read and chunked only when their content changed since the last run;
-        # passages are read lazily, a document at a time, when a question needs them.
-        store = store or IndexStore(settings.cache_dir)
-        started = time.perf_counter()
-        corpus = store.corpus(folder)
-        store.timings["corpus"] = time.perf_counter() - started
-        if not corpus.passages:
-            skipped = "、".join(f"{e.path}（{e.reason}）" for e in corpus.skipped[:3])
-            more = f"等 {len(corpus.skipped)} 个" if len(corpus.skipped) > 3 else ""
-            raise NoDocumentsError(
-                f"{folder} 中没有可以索引的文档（支持 .txt、.md、.docx、.pdf、.html）"
-                + (f"；跳过了{more}文件：{skipped}" if skipped else ""))
-        started = time.perf_counter()
-        summary = store.recall("summary", code=_SUMMARY_CODE, kind=Summary)
-        assert summary is None or isinstance(summary, Summary)
-        # The user dictionary is known before any passage is read: each entry records its terms.
-        words = summary.user_words if summary is not None else corpus.passages.corpus_terms()
-        tokenizer = Tokenizer(words)
-        store.timings["tokenizer"] = time.perf_counter() - started
-        index = store.cached_index(tokenizer, corpus.spans, len(summary.searchable)) \
-            if summary is not None else None
-        if summary is None or index is None:
-            built, _, index = store.index_passages(
-                tokenizer, corpus.passages, corpus.spans, words, summary, terms=False)
-            if summary is None:
-                store.keep("summary", built, code=_SUMMARY_CODE)
-            summary = built
-        return cls(corpus.passages, corpus.documents, tokenizer, index, settings.top_k,
-                   corpus.skipped, summary, [(s.start, s.stop) for s in corpus.spans])
+        return build_answerer(settings, store)
 
     @classmethod
     def from_passages(
@@ -150,6 +118,7 @@ class Answerer:
             # spares loading every passage's terms (17 s at a million passages).
             summary, _, index = store.index_passages(tokenizer, passages, spans, words,
                                                      terms=False)
+            store.finish()
         return cls(passages, documents, tokenizer, index, top_k, skipped or [], summary,
                    [(s.start, s.stop) for s in spans])
 

@@ -29,6 +29,9 @@ REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
 _ROLE_AT_END = re.compile(f"(?:{TITLE_ALT})$")
 _INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff]{{2,4}})$")
 
+# Bump when `chunk_document` gives other passages for the same document: cached passages are
+# keyed by it (tests/test_versions.py says when the output changed and this did not).
+CHUNKING_VERSION = 2
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 

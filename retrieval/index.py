@@ -25,11 +25,14 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from retrieval.cache_files import _bar
+from retrieval.progress import progress as progress_bar
 from retrieval.terms import Packed
 
 logger = logging.getLogger(__name__)
 
+# The persisted index's version: bump it when the arrays `from_arrays` writes or `save` keeps
+# change (tests/test_versions.py holds a digest of them).
+INDEX_VERSION = 2
 K1 = 1.5  # rank-bm25's defaults, kept on both engines
 B = 0.75
 EPSILON = 0.25
@@ -221,7 +224,7 @@ class BM25sIndex:
         keys = np.empty(len(ids) + len(empty), dtype=np.uint64)
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        for start in _bar(range(0, len(lengths), _PASSAGES_PER_STEP), progress, "keys"):
+        for start in progress_bar(range(0, len(lengths), _PASSAGES_PER_STEP), progress, "keys"):
             stop = min(start + _PASSAGES_PER_STEP, len(lengths))
             part = keys[offsets[start]:offsets[stop]]
             np.take(column, ids[offsets[start]:offsets[stop]], out=part, mode="clip")
@@ -241,7 +244,7 @@ class BM25sIndex:
         dl = np.maximum(lengths, 1)
         avgdl = dl.mean(dtype=np.float64)
         done = 0
-        for start in _bar(range(0, len(keys), _KEYS_PER_STEP), progress, "scores"):
+        for start in progress_bar(range(0, len(keys), _KEYS_PER_STEP), progress, "scores"):
             stop = min(start + _KEYS_PER_STEP, len(keys))
             first = np.flatnonzero(starts[start:stop]) + start
             if not len(first):  # one pair's occurrences fill this whole step

@@ -7,13 +7,17 @@ question reading share, so a speech verb added there reaches all three.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
 from importlib.resources import files
 
 CJK = r"\u4e00-\u9fff"
-_DATA = tomllib.loads(files("retrieval").joinpath("lexicon.toml").read_text("utf-8"))
+_TEXT = files("retrieval").joinpath("lexicon.toml").read_text("utf-8")
+_DATA = tomllib.loads(_TEXT)
+# What the word lists are, for cache keys: a word added changes what chunking and cutting give.
+DIGEST = hashlib.sha256(_TEXT.encode("utf-8")).hexdigest()[:16]
 
 
 def _words(section: str, key: str) -> tuple[str, ...]:

@@ -1,20 +1,10 @@
 """The persisted index: what was read, cut and indexed once is kept on disk and reused.
 
-Under `settings.cache_dir`, one folder per documents folder holds five kinds of entries:
-
-- `passages/`: each document's `Document` and chunked, attributed passages, keyed by the file's
-  content hash and the pipeline version (a hash of the retrieval code, jieba's dictionary and the
-  decoding libraries). A file whose size and modification time are unchanged is not even read
-  again: its content hash is taken from `files.json`. Each passage can be read and checked on
-  its own (`cache_files.write_entry`); the entry also records the document's corpus terms.
-- `tokens/`: the index terms of each document's passages as id arrays (`terms.Packed`), keyed by
-  its passages entry and the tokenizer's fingerprint (its code, jieba's dictionary, the user and
-  stop words, its options).
-- `records/`: what a build needs of each document's passages, without unpickling them: the
-  summary's rows and each passage's normalised text and speakers (`records.record_of`),
-  written when the document is chunked and keyed by its passages entry and the records' code.
-- `summary/`: what the answer core needs of every passage (`summary.Summary`).
-- `index/`: the bm25s arrays for the whole corpus, keyed by all of the above.
+`IndexStore` decides what a build reads, makes and keeps; `retrieval.cache` stores and checks
+the files (their layout is described there). Under `settings.cache_dir`, one folder per
+documents folder holds each document's passages entry, its record and term ids, the summary,
+the bm25s index, the listing and the generations, each keyed by the code versions and the
+entries it derives from (`retrieval.versions`).
 
 So a changed, added or removed document is read, chunked and cut again alone, and only the
 bm25s matrix (whose idf spans the corpus) is rebuilt from cached terms. One exception is
@@ -22,10 +12,10 @@ inherent to jieba: the user dictionary is built from the whole corpus, and a new
 changes jieba's total frequency and so, rarely, the cut of any text; when the corpus's terms
 change, every document is cut again (in parallel on large corpora) and its chunks are reused.
 
-Every entry carries a digest of its bytes (a passages entry, one per passage and one for its
-header) and is written atomically (temporary file, then rename); an entry that fails its check
-or does not match is logged, dropped and rebuilt, never trusted. Entries no longer used by the
-folder are removed, except when the folder holds no documents at all.
+A build trusts nothing it has not checked: every entry's header (its key and passage count) is
+read at every build, every blob is checked against its key, and an entry that fails is chunked
+again from its file. It ends with `finish()`: the generation of every file it used is written,
+its lease taken for the answerer, and the files no live generation names are pruned.
 """
 
 from __future__ import annotations
@@ -33,54 +23,59 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from retrieval.errors import DocumentError, IndexError_
-from retrieval.index import (
-    BM25S_FROM,
-    BM25sIndex,
-    EngineName,
-    RankBM25Index,
-    build_index,
-)
-from retrieval.models import Document, Passage
-from retrieval.cache_files import (
-    Corpus,
-    Documents,
-    Entry,
-    Passages,
-    _bar,
-    _file_sha,
-    _Part,
-    _Parts,
-    _read_blob,
-    _write_blob,
-    read_entry,
-    write_entry,
-)
-from retrieval.reading import Cache, Span, read_corpus, spans_of
-from retrieval.records import Record, checked_record, record_of
-from retrieval.summary import Summary
-from retrieval.vocabulary import corpus_terms
-from retrieval.keys import (
+from retrieval.cache import (
     FORMAT,
-    _code,
-    _engine_version,
-    _sha,
-    pipeline_version,
-    tokenizer_fingerprint,
+    BuildLock,
+    Corpus,
+    Damaged,
+    Documents,
+    Files,
+    Header,
+    Lease,
+    Part,
+    Parts,
+    Passages,
+    Writer,
+    file_digest,
+    key_of,
+    prune,
+    read_blob,
+    read_header,
+    read_listing,
+    seal,
+    stat_of,
+    write_listing,
 )
+from retrieval.cache.files import temporary_name
+from retrieval.chunk_workers import Job, cores, resolve_all, write_document
+from retrieval.errors import DocumentError
+from retrieval.index import BM25S_FROM, BM25sIndex, EngineName, RankBM25Index, build_index
+from retrieval.models import Document, Passage
+from retrieval.progress import progress
+from retrieval.reading import Cache, Span, read_corpus, spans_of
+from retrieval.records import Record, checked_record
+from retrieval.summary import Summary
 from retrieval.terms import Packed
+from retrieval.versions import (
+    index_key,
+    passages_key,
+    record_key,
+    summary_key,
+    terms_key,
+)
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_DOCUMENTS = 4  # chunking runs at about a document a second
 PROGRESS_PASSAGES = 50_000
+HEADER_READERS = 4  # threads checking entries' headers at a start: cold-disk reads overlap
 
 
 class IndexStore:
@@ -89,7 +84,7 @@ class IndexStore:
     Args:
         cache_dir: the cache folder (`settings.cache_dir`).
         progress: show progress bars on long work; None for "when stderr is a terminal".
-        workers: processes that cut text on large corpora; None for the number of cores.
+        workers: processes that chunk and cut text; None for the number of cores (up to 4).
         engine: "rank-bm25" or "bm25s" for every index; None to choose by corpus size.
     """
 
@@ -98,13 +93,13 @@ class IndexStore:
         self.cache_dir = Path(cache_dir)
         self.engine = engine
         self.progress = sys.stderr.isatty() if progress is None else progress
-        self.workers = workers or min(os.cpu_count() or 1, 4)
+        self.workers = workers or min(cores(), 4)
         self._root: Path | None = None
-        self.corpus_key: str | None = None  # the entries `corpus()` read, for `recall()`
-        self._version = pipeline_version()
-        self._record_code: str | None = None
+        self._writer: Writer | None = None
+        self._lock: BuildLock | None = None
+        self._used: Files = {}  # what this build read or wrote, by kind (`finish`)
         self.stats = {"documents_read": 0, "documents_cut": 0, "index_built": 0, "rebuilt": 0}
-        self.timings: dict[str, float] = {}  # seconds spent cutting, indexing, loading
+        self.timings: dict[str, float] = {}  # seconds spent chunking, cutting, indexing
 
     @property
     def root(self) -> Path:
@@ -112,166 +107,169 @@ class IndexStore:
             raise RuntimeError("IndexStore.corpus(folder) must be read first")
         return self._root
 
-    # -- documents and passages ---------------------------------------------------------
+    @property
+    def writer(self) -> Writer:
+        """What writes this store's files; off (with one warning) once a write failed."""
+        if self._writer is None:
+            self._writer = Writer(self.cache_dir)
+        return self._writer
+
     def use_folder(self, folder: Path) -> Path:
         """Make the cache of the documents folder `folder` this store's; returns its root."""
-        self._root = self.cache_dir / f"corpus-{_sha(str(Path(folder).resolve()))[:12]}"
+        self._root = self.cache_dir / f"corpus-{key_of('folder', str(Path(folder).resolve()))}"
         return self._root
 
+    def _begin(self) -> None:
+        """Hold the folder's build lock until `finish()` (no pruning meanwhile)."""
+        if self._lock is None:
+            self._lock = BuildLock(self.root)
+            self._used = {}
+
+    def release(self) -> None:
+        """Let go of the build lock without finishing (a build that failed)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # -- documents and passages ---------------------------------------------------------
     def corpus(self, folder: Path) -> Corpus:
         """Every document of `folder` with its passages, chunking only what changed."""
         from retrieval.loading import document_paths
         from retrieval.readers import unsupported_reason
 
         folder = Path(folder)
-        listing = self.use_folder(folder) / "files.json"
-        try:
-            known = json.loads(listing.read_text(encoding="utf-8"))
-            if not isinstance(known, dict):
-                raise ValueError("not a mapping")
-        except (OSError, ValueError):
-            known = {}
+        root = self.use_folder(folder)
+        self._begin()
+        started = time.perf_counter()
+        listed = read_listing(root)
+        listing = {}
         skipped: list[DocumentError] = []
-        files: dict[str, list] = {}
-        used: set[str] = set()
-        paths = document_paths(folder)
-        pending: list[tuple[Path, str, str, int | None]] = []
-        for path in paths:
+        rows: list[list] = []  # [name, key, count, header or None, memory or None]
+        jobs: list[tuple[int, Job]] = []
+        found_files: list[tuple[str, Path, tuple | None]] = []
+        for path in document_paths(folder):
             name = path.relative_to(folder).as_posix()
             unsupported = unsupported_reason(path.suffix)
-            if unsupported is not None:  # named without hashing a folder's photos or archives
+            if unsupported is not None:  # named without reading a folder's photos or archives
                 skipped.append(DocumentError(name, unsupported))
                 continue
             try:
-                stat = path.stat()
-                seen = known.get(name)
-                if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
-                    content = seen[2]
-                else:
-                    content = _file_sha(path)
-                    self.stats["documents_read"] += 1
-                files[name] = [stat.st_size, stat.st_mtime_ns, content]
+                stat = stat_of(path.stat())
             except OSError as exc:
-                skipped.append(DocumentError(name, f"无法打开文件（{exc.strerror or exc}）"))
+                skipped.append(DocumentError(name, f"无法读取（{exc.strerror or exc}）"))
                 continue
-            key = _sha(self._version, name, content)[:24]
-            # The number of passages of an entry, recorded when it was written under this key.
-            count = seen[4] if seen and len(seen) == 5 and seen[3] == key \
-                and isinstance(seen[4], int) else None
-            pending.append((path, name, key, count))
-        slow = sum(1 for _, _, key, _ in pending if not (self._root / "passages" / key).exists())
-        show = self.progress and slow > PROGRESS_DOCUMENTS
-        parts: list[_Part] = []
-        spans: list[Span] = []
-        for path, name, key, count in _bar(pending, show, "chunking"):
-            entry = self._root / "passages" / key
-            if count is None or not entry.exists():
-                found = self._cached_document(entry)
-                if found is None:
-                    try:
-                        found = self._chunk(path, folder, entry)
-                    except DocumentError as error:
-                        # Named once, in Chinese, by whoever shows `Corpus.skipped`.
-                        logger.debug("skipped %s: %s", error.path, error.reason)
-                        skipped.append(error)
+            known = listed.get(name)
+            found_files.append((name, path, known if known is not None and known[0] == stat
+                                else None))
+        # Every listed entry's header is checked; on a cold disk the reads wait on the device,
+        # not the CPU, so they are overlapped (a million passages: 10,000 files).
+        with ThreadPoolExecutor(HEADER_READERS) as readers:
+            headers = readers.map(lambda item: self._header(item[2][1]) if item[2] else None,
+                                  found_files)
+            for (name, path, known), checked in zip(found_files, headers):
+                job = Job(name, path)
+                if known is not None:
+                    header, damaged = checked
+                    if header is not None:
+                        listing[name] = known
+                        rows.append([name, known[1], header.count, header, None])
                         continue
-                count = len(found[1])
-            used.add(key)
-            files[name] += [key, count]
-            parts.append(_Part(path, entry, count))
+                    job = Job(name, path, known[1], damaged)
+                    self.stats["rebuilt"] += damaged
+                jobs.append((len(rows), job))
+                rows.append([name, "", 0, None, None])
+        show = self.progress and len(jobs) > PROGRESS_DOCUMENTS
+        resolved = progress(resolve_all([job for _, job in jobs], folder, root, self.writer,
+                                        self.workers), show, "chunking", len(jobs))
+        failed: set[int] = set()
+        for (row, job), found in zip(jobs, resolved):
+            if found.error is not None:
+                # Named once, in Chinese, by whoever shows `Corpus.skipped`.
+                logger.debug("skipped %s: %s", *found.error)
+                skipped.append(DocumentError(*found.error))
+                failed.add(row)
+                continue
+            self.stats["documents_read"] += 1
+            self.stats["documents_cut"] += found.chunked
+            self.stats["rebuilt"] += found.damaged
+            rows[row][1:] = [found.key, found.count, None, found.memory]
+            if found.stat is not None and found.memory is None:
+                listing[job.name] = (found.stat, found.key)
+        rows = [row for number, row in enumerate(rows) if number not in failed]
+        write_listing(self.writer, root, listing, listed)
+        parts: list[Part] = []
+        spans: list[Span] = []
+        headers: dict[int, Header] = {}
+        for name, key, count, header, memory in rows:
+            if header is not None:
+                headers[len(parts)] = header
+            parts.append(Part(name, root / "passages" / key, key, count, memory))
             start = spans[-1].stop if spans else 0
             spans.append(Span(key, start, start + count))
-        self._root.mkdir(parents=True, exist_ok=True)
-        temporary = listing.with_name(f".files.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(files, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, listing)
-        if used:  # a folder emptied by mistake must not take a running bot's passages with it
-            self._prune(self._root / "passages", used)
-        self.corpus_key = _sha(self._version, *(str(p.entry.name) for p in parts))[:24]
-        lazy = _Parts(self, folder, parts)
+        self._used["passages"] = [span.key for span in spans]
+        self._used["records"] = [record_key(span.key) for span in spans]
+        self.timings["corpus"] = time.perf_counter() - started
+        lazy = Parts(parts, headers)
         return Corpus(Documents(lazy), Passages(lazy), skipped, spans)
 
-    def _chunk(self, path: Path, folder: Path, entry: Path) -> Entry:
-        """Read, chunk and attribute the document at `path`, and write its entry."""
-        from retrieval.chunking import chunk_document  # 0.2 s of imports
-        from retrieval.loading import read_document
+    def _header(self, key: str) -> tuple[Header | None, bool]:
+        """The checked header of the entry of `key` (None when it is gone or damaged), and
+        whether it is damaged. Runs on several threads."""
+        try:
+            return read_header(self.root / "passages" / key, key), False
+        except FileNotFoundError:
+            return None, False
+        except (Damaged, OSError) as exc:
+            logger.warning("passage cache %s is damaged (%s); reading the document again", key, exc)
+            return None, True
 
-        document = read_document(path, folder)
-        passages = chunk_document(document)
-        return self.write_document(entry, document, passages)
-
-    def write_document(self, entry: Path, document: Document,
-                       passages: Sequence[Passage]) -> Entry:
-        """Write the entry of a chunked document, and its record while its passages are at
-        hand (a build would otherwise read them back to make it)."""
-        found = write_entry(entry, document, passages, corpus_terms(passages))
-        _write_blob(self.root / "records" / self._record_key(entry.name), record_of(passages))
+    def write_document(self, document: Document, passages: Sequence[Passage]) -> str:
+        """Write the entry and record of a chunked document (as a build does); its key."""
+        key = passages_key(document)
+        write_document(self.writer, self.root, key, document, passages)
         self.stats["documents_cut"] += 1
-        return found
+        return key
 
-    def _record_key(self, entry: str) -> str:
-        """Where the record of the passages in `entry` is kept (`records.record_of`)."""
-        if self._record_code is None:
-            self._record_code = _code(("records.py",))
-        return _sha(self._record_code, entry)[:24]
-
-    def _load_part(self, part: _Part, folder: Path) -> Entry:
-        """A document, its pickled passages and terms; a damaged entry is chunked again."""
-        found = self._cached_document(part.entry) or self._chunk(part.path, folder, part.entry)
-        if len(found[1]) != part.count:
-            raise IndexError_(f"{part.path.name} changed since it was indexed; reload the documents")
-        return found
-
-    def recall(self, name: str, code: Sequence[str] = (), kind: type = object) -> object | None:
-        """What `keep(name, value, code)` kept over the corpus last read by `corpus()`, or None.
-
-        Keyed by that corpus's entries and the code of the modules in `code`; a value that is
-        not a `kind` counts as damaged.
-        """
-        if self.corpus_key is None:
-            return None
-
-        def check(value: object) -> object:
-            if not isinstance(value, kind):
-                raise TypeError(f"not a {kind.__name__}")
-            return value
-
-        return self._read_kept(name, _sha(name, self.corpus_key, _code(code))[:24], check)
-
-    _DAMAGE = (IndexError_, OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError,
-               AttributeError)
-
-    def _read_kept(self, folder: str, key: str, check: Callable[[object], object]) -> object | None:
-        """The value kept in `folder/key` as `check` returns it (raising on a wrong one); None
-        when there is none, or when it is damaged (logged and counted, to be made again)."""
-        entry = self.root / folder / key
-        if not entry.exists():
-            return None
+    # -- what a build derives from the entries ------------------------------------------
+    def _read_kept(self, kind: str, key: str, check: Callable[[object], object]) -> object | None:
+        """The blob `kind/key` as `check` returns it (raising on a wrong one); None when there
+        is none, or when it is damaged (logged and counted, to be made again)."""
+        path = self.root / kind / key
         try:
-            return check(_read_blob(entry))
-        except self._DAMAGE as exc:
-            logger.warning("%s cache %s is damaged (%s); making it again", folder, key, exc)
+            return check(read_blob(path, key))
+        except FileNotFoundError:
+            return None
+        except (Damaged, OSError, TypeError, ValueError) as exc:
+            logger.warning("%s cache %s is damaged (%s); making it again", kind, key, exc)
             self.stats["rebuilt"] += 1
             return None
 
-    def keep(self, name: str, value: object, code: Sequence[str] = ()) -> None:
-        """Keep `value` on disk for `recall`; without a corpus (passages from elsewhere), not."""
-        if self.corpus_key is None:
-            return
-        key = _sha(name, self.corpus_key, _code(code))[:24]
-        _write_blob(self.root / name / key, value)
-        self._prune(self.root / name, {key})
+    @staticmethod
+    def _entries(spans: Sequence[Span]) -> list[tuple[str, int]]:
+        return [(span.key, span.stop - span.start) for span in spans]
 
-    def _cached_document(self, entry: Path) -> Entry | None:
-        if not entry.exists():
-            return None
-        try:
-            return read_entry(entry)  # every passage checked
-        except (IndexError_, OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-            logger.warning("passage cache %s is damaged (%s); reading the document again",
-                           entry.name, exc)
-            self.stats["rebuilt"] += 1
-            return None
+    def load_summary(self, spans: Sequence[Span]) -> Summary | None:
+        """The kept summary of the corpus of `spans`, or None."""
+        self._begin()
+        entries = self._entries(spans)
+        key = summary_key(entries)
+        self._used["summary"] = [key]
+
+        def check(value: object) -> Summary:
+            if not (isinstance(value, tuple) and len(value) == 2 and value[0] == entries
+                    and isinstance(value[1], Summary)):
+                raise ValueError("a summary of another corpus")
+            if len(value[1].by_id) != sum(count for _, count in entries):
+                raise ValueError("a summary of another number of passages")
+            return value[1]
+
+        return self._read_kept("summary", key, check)  # type: ignore[return-value]
+
+    def save_summary(self, spans: Sequence[Span], summary: Summary) -> None:
+        entries = self._entries(spans)
+        key = summary_key(entries)
+        self._used["summary"] = [key]
+        self.writer.write_blob(self.root / "summary" / key, key, (entries, summary))
 
     # -- terms and index ----------------------------------------------------------------
     def index_passages(
@@ -292,35 +290,39 @@ class IndexStore:
         """
         if self._root is None:  # passages that did not come from `corpus()`: keep them apart
             self._root = self.cache_dir / "corpus-passages"
-        fingerprint = tokenizer_fingerprint(tokenizer)
-        cache = _Cache(self, fingerprint)
+        self._begin()
+        fingerprint = tokenizer.fingerprint()  # type: ignore[attr-defined]
+        self._use_derived(spans, fingerprint)
+        cache = _Cache(self.root, self.writer.enabled, fingerprint)
         started = time.perf_counter()
         show = self.progress and len(passages) >= PROGRESS_PASSAGES
         summary, packed = read_corpus(
             passages, spans, tokenizer, user_words, summary, cache, self.workers,
-            lambda items, total: _bar(items, show, "reading", total))
+            lambda items, total: progress(items, show, "reading", total))
         self.timings["read"] = time.perf_counter() - started
-        self._prune(self.root / "tokens", {cache.terms_key(span) for span in spans})
-        self._prune(self.root / "records", {self._record_key(span.key) for span in spans})
         started = time.perf_counter()
         size = len(packed.lengths)
         engine = engine or self._engine(size)
-        index_key = self._index_key(engine, fingerprint, spans)
-        index = self._load_index(self.root / "index" / index_key, size) \
-            if engine == "bm25s" else None
+        key = index_key(engine, fingerprint, self._entries(spans))
+        index = self._load_index(key, size) if engine == "bm25s" else None
+        self._used["index"] = [key] if engine == "bm25s" else []
         tokens = packed.tokens() if terms or engine != "bm25s" else None
         if index is None:
             if engine == "bm25s":
                 index = BM25sIndex.from_arrays(packed.lengths, packed.ids, packed.vocabulary)
-                self._save_index(index, self.root / "index" / index_key)
+                self._save_index(index, key)
             else:
                 index = build_index(tokens, engine=engine)  # type: ignore[arg-type]
             self.stats["index_built"] += 1
             logger.info("indexed %d passages with %s in %.1f s", size, engine,
                         time.perf_counter() - started)
         self.timings["index"] = time.perf_counter() - started
-        self._prune(self.root / "index", {index_key} if engine == "bm25s" else set())
         return summary, tokens, index
+
+    def _use_derived(self, spans: Sequence[Span], fingerprint: str) -> None:
+        """Name the records and term entries of `spans` as this build's."""
+        self._used["records"] = [record_key(span.key) for span in spans]
+        self._used["tokens"] = [terms_key(fingerprint, span.key) for span in spans]
 
     def prepare(
         self, tokenizer: object, passages: Sequence[Passage], engine: EngineName | None = None,
@@ -330,18 +332,12 @@ class IndexStore:
         _, tokens, index = self.index_passages(
             tokenizer, passages, spans_of(passages), getattr(tokenizer, "user_words", ()),
             engine=engine, terms=terms)
+        self.finish()
         return tokens, index
 
     def _engine(self, size: int) -> EngineName:
         """The store's engine, or the one for an index of `size` passages."""
         return self.engine or ("bm25s" if size >= BM25S_FROM else "rank-bm25")
-
-    @staticmethod
-    def _index_key(engine: str, fingerprint: str, spans: Sequence[Span]) -> str:
-        # The index code and the engine's version decide the saved arrays too; the spans'
-        # keys decide every passage, and with the summary's code which are indexed.
-        return _sha(engine, _engine_version(engine), _code(("index.py", "summary.py")), fingerprint,
-                    *(span.key for span in spans))[:24]
 
     def cached_index(self, tokenizer: object, spans: Sequence[Span],
                      size: int) -> BM25sIndex | None:
@@ -351,86 +347,133 @@ class IndexStore:
         rank-bm25, which is not persisted): then `index_passages` builds it.
         """
         engine = self._engine(size)
+        fingerprint = tokenizer.fingerprint()  # type: ignore[attr-defined]
+        self._use_derived(spans, fingerprint)
         if engine != "bm25s":
             return None
-        fingerprint = tokenizer_fingerprint(tokenizer)
+        key = index_key(engine, fingerprint, self._entries(spans))
+        self._used["index"] = [key]
         started = time.perf_counter()
-        index = self._load_index(self.root / "index" / self._index_key(engine, fingerprint, spans),
-                                 size)
+        index = self._load_index(key, size)
         self.timings["index"] = time.perf_counter() - started
         return index
 
-    def _save_index(self, index: BM25sIndex, folder: Path) -> None:
-        temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir(parents=True)
-        index.save(temporary)
-        manifest = {
-            "format": FORMAT, "size": len(index),
-            "files": {p.name: [p.stat().st_size, _file_sha(p)] for p in sorted(temporary.iterdir())},
-        }
-        (temporary / "manifest.json").write_text(json.dumps(manifest))
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(temporary, folder)
+    def _save_index(self, index: BM25sIndex, key: str) -> None:
+        """Write `index` as the folder of `key`, whole or not at all.
 
-    def _load_index(self, folder: Path, size: int) -> BM25sIndex | None:
+        The folder is written under a name of its own and renamed into place; when another
+        build got there first (the same key: the same index), its folder is kept.
+        """
+        if not self.writer.enabled:
+            return
+        folder = self.root / "index" / key
+        temporary = temporary_name(folder)
+        try:
+            temporary.mkdir(parents=True)
+            index.save(temporary)
+            manifest = {
+                "format": FORMAT, "key": key, "size": len(index),
+                "files": {p.name: [p.stat().st_size, file_digest(p)]
+                          for p in sorted(temporary.iterdir())},
+            }
+            (temporary / "manifest.json").write_text(json.dumps(manifest))
+        except OSError as error:
+            shutil.rmtree(temporary, ignore_errors=True)
+            self.writer.fail(error)
+            return
+        try:
+            os.rename(temporary, folder)
+        except OSError:  # another build renamed the same index into place first
+            shutil.rmtree(temporary, ignore_errors=True)
+
+    def _load_index(self, key: str, size: int) -> BM25sIndex | None:
+        folder = self.root / "index" / key
         manifest_path = folder / "manifest.json"
         if not manifest_path.exists():
             return None
         try:
             manifest = json.loads(manifest_path.read_text())
-            if manifest.get("format") != FORMAT or manifest.get("size") != size:
-                raise IndexError_("index written for another corpus or format")
+            if manifest.get("format") != FORMAT or manifest.get("key") != key \
+                    or manifest.get("size") != size:
+                raise Damaged("an index written for another corpus or format")
             files = manifest["files"]
             present = {p.name for p in folder.iterdir()} - {"manifest.json"}
             if present != set(files):
-                raise IndexError_("index files missing or unexpected")
+                raise Damaged("index files missing or unexpected")
             for name, (length, digest) in files.items():
                 path = folder / name
-                if path.stat().st_size != length or _file_sha(path) != digest:
-                    raise IndexError_(f"index file {name} is damaged")
+                if path.stat().st_size != length or file_digest(path) != digest:
+                    raise Damaged(f"index file {name} is damaged")
             return BM25sIndex.load(folder)
-        except (IndexError_, OSError, ValueError, KeyError, TypeError) as exc:
-            logger.warning("persisted index %s not used (%s); rebuilding", folder.name, exc)
+        except (Damaged, OSError, ValueError, KeyError, TypeError) as exc:
+            logger.warning("persisted index %s not used (%s); rebuilding", key, exc)
             self.stats["rebuilt"] += 1
-            shutil.rmtree(folder, ignore_errors=True)
+            aside = temporary_name(folder)  # out of the way first: a rename is atomic
+            try:
+                os.rename(folder, aside)
+                shutil.rmtree(aside, ignore_errors=True)
+            except OSError:
+                pass
             return None
 
-    @staticmethod
-    def _prune(folder: Path, keep: set[str]) -> None:
-        if not folder.is_dir():
-            return
-        for entry in folder.iterdir():
-            if entry.name in keep or entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+    # -- the end of a build -------------------------------------------------------------
+    def finish(self) -> Lease | None:
+        """Seal this build's generation, take its lease and prune what no generation uses.
+
+        Returns the lease for the answerer to hold (None where none could be taken).
+        """
+        if self._root is None:
+            return None
+        used = {kind: sorted(set(names)) for kind, names in self._used.items()}
+        lease = seal(self.writer, self.root, used) if self._lock is not None else None
+        self.release()
+        if self.writer.enabled:
+            started = time.perf_counter()
+            removed = prune(self.root, used)
+            if removed:
+                logger.info("pruned %d cache files in %.2f s", removed,
+                            time.perf_counter() - started)
+        return lease
 
 
 class _Cache(Cache):
-    """Each document's record and terms, kept under the store's root (`reading.Cache`)."""
+    """Each document's record and terms, kept under a store's root (`reading.Cache`).
 
-    def __init__(self, store: IndexStore, fingerprint: str) -> None:
-        self.store = store
+    Its methods run in forked workers too: it holds the root, a writer and the tokenizer's
+    fingerprint, not the store.
+    """
+
+    def __init__(self, root: Path, writable: bool, fingerprint: str) -> None:
+        self.root = root
+        # Quiet: a full disk met by several workers is said once, by the parent's next write.
+        self.writer = Writer(root, quiet=True)
+        if not writable:
+            self.writer.failed = OSError("the cache is not written this run")
         self.fingerprint = fingerprint
 
-    def terms_key(self, span: Span) -> str:
-        return _sha(self.fingerprint, span.key)[:24]
+    def _read(self, kind: str, key: str, check: Callable[[object], object]) -> object | None:
+        try:
+            return check(read_blob(self.root / kind / key, key))
+        except FileNotFoundError:
+            return None
+        except (Damaged, OSError, TypeError, ValueError) as exc:
+            logger.warning("%s cache %s is damaged (%s); making it again", kind, key, exc)
+            return None
 
     def record(self, span: Span) -> Record | None:
-        return self.store._read_kept(  # type: ignore[return-value]
-            "records", self.store._record_key(span.key),
+        return self._read(  # type: ignore[return-value]
+            "records", record_key(span.key),
             lambda value: checked_record(value, span.stop - span.start))
 
     def keep_record(self, span: Span, record: Record) -> None:
-        _write_blob(self.store.root / "records" / self.store._record_key(span.key), record)
+        key = record_key(span.key)
+        self.writer.write_blob(self.root / "records" / key, key, record)
 
     def terms(self, span: Span) -> Packed | None:
-        return self.store._read_kept(  # type: ignore[return-value]
-            "tokens", self.terms_key(span),
+        return self._read(  # type: ignore[return-value]
+            "tokens", terms_key(self.fingerprint, span.key),
             lambda value: Packed.from_value(value, span.stop - span.start))
 
     def keep_terms(self, span: Span, packed: Packed) -> None:
-        _write_blob(self.store.root / "tokens" / self.terms_key(span), packed.to_value())
+        key = terms_key(self.fingerprint, span.key)
+        self.writer.write_blob(self.root / "tokens" / key, key, packed.to_value())

@@ -17,6 +17,10 @@ from retrieval.models import Speaker, SpeakerStat
 from retrieval.records import Scanned
 
 
+# Bump when `merge` gives another summary for the same records (tests/test_versions.py).
+SUMMARY_VERSION = 2
+
+
 class IdTable:
     """Passage id -> position, as two arrays: a million ids unpickle in milliseconds, where a
     dict of them took 0.55 s of every restart."""
@@ -51,7 +55,7 @@ def _positions(values: Iterable[int]) -> array:
 class Summary:
     """What the answer core needs to know of every passage, kept with the index.
 
-    Built in one pass over the passages; `Answerer.build` keeps it on disk beside the index,
+    Built in one pass over the passages; `build.build_answerer` keeps it on disk beside the index,
     so that a restart over an unchanged corpus reads neither the passages nor their terms.
     """
 

@@ -21,6 +21,11 @@ import numpy as np
 from retrieval.tokenize import abbreviations, normalize
 
 
+# Bump when `Cutter` gives other term ids for the same tokenizer and record
+# (tests/test_versions.py).
+TERMS_VERSION = 2
+
+
 class _Ids(dict):
     """Term -> id, numbered in order of first appearance; `terms[id]` is the term.
 

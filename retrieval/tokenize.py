@@ -11,6 +11,7 @@ the administrative suffix when they ask (`柯桥的…`) and jieba keeps `柯桥
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from functools import lru_cache
 
+from retrieval.lexicon import DIGEST as LEXICON_DIGEST
 from retrieval.lexicon import PLACE_RE, VARIANT_RE, VARIANTS
 from retrieval.segmenter import Segmenter
 from retrieval.vocabulary import STOP_WORDS
@@ -44,6 +46,9 @@ _FULL_WIDTH = tuple((wide, unicodedata.normalize("NFKD", wide)) for wide in "，
 # jieba cuts mixed text at script changes; keep `g20`, `5·1`, `85%` together as written.
 _LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.+%·\-]*[a-z0-9%]|[a-z0-9]")
 _TERMS_KEPT = 500_000  # distinct cut words whose terms are remembered
+# Bump when `normalize`, `cut`, `terms_of` or `abbreviations` give other results for the same
+# text and words: cached records and terms are keyed by it (`Tokenizer.fingerprint`).
+TOKENIZER_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -178,6 +183,17 @@ class Tokenizer:
         self.search_mode = search_mode
         self.hmm = hmm
         self._terms = _Terms(self.terms_of)  # cut word -> its index terms
+
+    def fingerprint(self) -> str:
+        """Everything about this tokenizer that changes the terms it gives: its version, its
+        options, the word lists (lexicon.toml), its stop words and its segmenter's dictionary and
+        added words."""
+        digest = hashlib.sha256(
+            f"{TOKENIZER_VERSION} {self.search_mode} {self.hmm} {LEXICON_DIGEST}".encode())
+        digest.update(self._jieba.fingerprint().encode())
+        for word in sorted(self.stop_words):
+            digest.update(f"\x00{word}".encode())
+        return digest.hexdigest()[:24]
 
     def cut(self, text: str, hmm: bool | None = None) -> list[str]:
         """The words of normalised `text` as jieba cuts them, Latin runs kept whole; each gives

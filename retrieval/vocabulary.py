@@ -20,6 +20,10 @@ from retrieval.models import Passage, Speaker
 # (`[search] stop_words` in the lexicon).
 STOP_WORDS = _STOP_WORDS
 
+# Bump when `corpus_terms` gives other terms for the same passages: each passages entry records
+# them (tests/test_versions.py).
+VOCABULARY_VERSION = 2
+
 _OPENING_MARKS = "“「『\""
 _QUOTED_TERM = re.compile(r"[“「『\"]([\u4e00-\u9fff0-9A-Za-z·+\-]{2,12})[”」』\"]")
 # A place at the start of a title, or after 、/，: `台州市总工会…`, `绍兴柯桥区总工会主席`.

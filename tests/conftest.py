@@ -22,6 +22,18 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CHUCHU_DATA_DIR", str(tmp_path / "chuchu-data"))
 
 
+@pytest.fixture(autouse=True)
+def _settled_files(monkeypatch):
+    """Files a test has just written count as settled: the listing trusts their stat at once.
+
+    Outside tests a file changed within a second of being read is read again next time
+    (`cache.listing.RACY_NS`); tests/test_cache_trust.py checks that on its own.
+    """
+    import retrieval.cache.listing as listing
+
+    monkeypatch.setattr(listing, "RACY_NS", 0)
+
+
 # -- the Telegram tests' corpus, answerer and fake Bot API server ---------------------------
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:

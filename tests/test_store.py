@@ -13,6 +13,8 @@ import pytest
 
 from config.settings import load_settings
 from retrieval.answer import Answerer
+from retrieval.build import build_answerer
+from retrieval.cache import CacheUnavailable
 from retrieval.index import BM25sIndex
 from retrieval.store import IndexStore
 from retrieval.tokenize import Tokenizer
@@ -33,7 +35,7 @@ def _corpus(folder: Path) -> Path:
 
 
 def _build(docs: Path, cache: Path) -> Answerer:
-    return Answerer.build(load_settings(documents_dir=docs, cache_dir=cache))
+    return build_answerer(load_settings(documents_dir=docs, cache_dir=cache))
 
 
 def _texts(answer) -> list[str]:
@@ -117,6 +119,7 @@ def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
     docs = _corpus(tmp_path / "docs")
     store = cache_store(tmp_path)
     corpus = store.corpus(docs)
+    expected = list(corpus.passages)
     tokens, _ = store.prepare(Tokenizer(), corpus.passages)
     for kind in ("passages", "tokens"):
         for entry in (store.root / kind).iterdir():
@@ -124,11 +127,21 @@ def test_damaged_passage_and_term_caches_are_rebuilt(tmp_path, caplog):
             raw[len(raw) // 2] ^= 0x55
             entry.write_bytes(bytes(raw))
     again = cache_store(tmp_path)
+    damaged = again.corpus(docs)  # each header is sound: the damage is inside a passage
+    refused = set()
+    for i in range(len(damaged.passages)):  # found when read: refused, and the entry removed
+        try:
+            damaged.passages[i]
+        except CacheUnavailable:
+            refused.add(expected[i].document_id)
+    assert refused == {"a.txt", "b.txt"} and not list((again.root / "passages").iterdir())
+    third = cache_store(tmp_path)
     with caplog.at_level(logging.WARNING):
-        assert again.corpus(docs).passages == corpus.passages
-        assert again.prepare(Tokenizer(), corpus.passages)[0] == tokens
-    assert again.stats["documents_cut"] == 2 and again.stats["rebuilt"] == 4
-    assert "damaged" in caplog.text
+        rebuilt = third.corpus(docs)
+        assert list(rebuilt.passages) == expected
+        assert third.prepare(Tokenizer(), rebuilt.passages)[0] == tokens
+    assert third.stats["documents_cut"] == 2 and third.stats["rebuilt"] == 0
+    assert "damaged" in caplog.text  # the term entries
 
 
 def test_only_changed_added_or_removed_documents_are_redone(tmp_path):
@@ -142,9 +155,11 @@ def test_only_changed_added_or_removed_documents_are_redone(tmp_path):
     assert changed.stats["documents_cut"] == 2  # b changed, c added; a reused
     assert any("三十家" in p.text for p in corpus.passages)
 
+    changed.finish()
     (docs / "a.txt").unlink()
     removed = cache_store(tmp_path)
     corpus = removed.corpus(docs)
+    removed.finish()
     assert removed.stats["documents_cut"] == 0
     assert {p.document_id for p in corpus.passages} == {"b.txt", "c.txt"}
     assert len(list((removed.root / "passages").iterdir())) == 2  # a's entry is gone
@@ -205,12 +220,13 @@ def test_a_restart_reads_no_passage_until_a_question_needs_one(tmp_path, monkeyp
     expected = list(first.passages)
     again = _build(docs, tmp_path / "cache")
     parts = again.passages._parts  # type: ignore[attr-defined]
-    assert not parts._headers  # the summary kept with the index was enough to start
+    assert not len(parts._passages)  # the summary kept with the index was enough to start
     assert len(again.passages) == len(expected) and len(again.documents) == 3
     assert again.speakers() == first.speakers() and again.examples() == first.examples()
     answer = again.ask("劳模工匠创新工作室")
     assert _texts(answer) == _texts(first.ask("劳模工匠创新工作室"))
-    assert 0 < len(parts._headers) < 3  # only the documents of the pooled passages
+    assert 0 < len(parts._passages)  # only the pooled passages, read alone
+    assert {i for i, _ in parts._passages._values} < {0, 1, 2}
     assert list(again.passages) == expected and again.passages == expected
     assert again.passages[-1] == expected[-1] and again.passages[1:4] == expected[1:4]
     assert again.passage(expected[2].id) == expected[2]
@@ -221,16 +237,17 @@ def test_a_restart_reads_no_passage_until_a_question_needs_one(tmp_path, monkeyp
 
 def test_a_passage_entry_that_changes_its_count_is_not_trusted(tmp_path, monkeypatch):
     import retrieval.store as store_module
+    from retrieval.cache import Writer, read_entry, write_entry
     from retrieval.errors import IndexError_
-    from retrieval.cache_files import read_entry, write_entry
 
     monkeypatch.setattr(store_module, "BM25S_FROM", 1)
     docs = _corpus(tmp_path / "docs")
     _build(docs, tmp_path / "cache")
     again = _build(docs, tmp_path / "cache")
-    entry = again.passages._parts.parts[0].entry  # type: ignore[attr-defined]
-    document, pickled, terms = read_entry(entry)
-    write_entry(entry, document, [pickle.loads(pickled[0])], terms)
+    part = again.passages._parts.parts[0]  # type: ignore[attr-defined]
+    document, pickled, terms = read_entry(part.path, part.key)
+    write_entry(Writer(tmp_path), part.path, part.key, document, [pickle.loads(pickled[0])],
+                terms)
     with pytest.raises(IndexError_):
         list(again.passages)
 
@@ -248,7 +265,7 @@ def test_an_emptied_folder_keeps_the_entries_a_running_answerer_reads(tmp_path):
 def test_a_build_after_chunking_reads_records_not_passages(tmp_path, monkeypatch, caplog):
     import shutil
 
-    from retrieval.cache_files import Passages
+    from retrieval.cache import Passages
 
     docs = _corpus(tmp_path / "docs")
     write(docs, "c.txt", DOC_C)
@@ -265,7 +282,7 @@ def test_a_build_after_chunking_reads_records_not_passages(tmp_path, monkeypatch
         return whole(self, start, stop)
 
     monkeypatch.setattr(Passages, "iter_range", watched)
-    built = Answerer.build(settings, cache_store(tmp_path))
+    built = build_answerer(settings, cache_store(tmp_path))
     assert read == []
     plain = Answerer.from_passages(*_plain(docs))
     questions = ("新建多少个职工之家？", "劳模工匠创新工作室", "农民工工资", "王小红说了什么")
@@ -280,11 +297,11 @@ def test_a_build_after_chunking_reads_records_not_passages(tmp_path, monkeypatch
     for kind in ("summary", "tokens"):
         shutil.rmtree(chunking.root / kind)
     with caplog.at_level(logging.WARNING):
-        again = Answerer.build(settings, cache_store(tmp_path))
+        again = build_answerer(settings, cache_store(tmp_path))
     assert len(read) == 2 and "damaged" in caplog.text
     assert [_texts(again.ask(q)) for q in questions] == [_texts(plain.ask(q)) for q in questions]
     assert sorted((chunking.root / "records").iterdir()) == records  # both made again
     for kind in ("summary", "tokens"):
         shutil.rmtree(chunking.root / kind)
-    Answerer.build(settings, cache_store(tmp_path))
+    build_answerer(settings, cache_store(tmp_path))
     assert len(read) == 2
