@@ -45,6 +45,8 @@ CUE_ALT = alternation(SPEECH_VERBS)
 LETTERS = _words("speech", "letters")
 NOT_SPEECH = _words("speech", "not_speech")
 REQUESTS = _words("speech", "requests")
+# `请陈处长说明`: a request a few characters before a name (search it up to the name).
+REQUESTED = re.compile(f"(?:{alternation(REQUESTS)})(?:[^。！？，,]{{0,6}})$")
 SENDS = _words("speech", "sends")
 TEXTS = frozenset(_words("speech", "texts"))
 QUOTED_AS = _words("speech", "quoted_as")
@@ -92,6 +94,9 @@ ADVERBIAL = (
     f"|[^。！？；“”，,]{{1,12}}?(?:{alternation(_words('bridges', 'time_closers'))}))[，,]?(?:并)?)?"
 )
 VERB_ENDING = f"(?:{alternation(SPEECH_VERB_ENDINGS)})?"
+# What follows a speaker's name up to the end of their speech verb: `等也在会上表示`, `笑着说道`.
+# Attribution (names, reported speech, quotations) reads a speaker through this one pattern.
+SPEECH_TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"
 
 # -- narrative -----------------------------------------------------------------------------
 NARRATIVE_START = re.compile(f"(?:{alternation(_words('narrative', 'openers'))})")

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 
 from retrieval.commonwords import is_common_given_name, is_common_word
 from retrieval.lexicon import (
-    ADVERBIAL,
-    BRIDGE,
     CJK,
     COMPOUND_SURNAMES,
     CUE_ALT,
@@ -28,13 +26,13 @@ from retrieval.lexicon import (
     FAMILIAR_PREFIXES,
     HONORIFICS,
     SURNAME_HONORIFICS,
-    MANNER,
     NAME_FOLLOWERS,
     TIME_FOLLOWERS,
     NAME_STOP,
     ORGANISATION_SUFFIXES,
     NOT_IN_NAMES,
     SINGLE_SURNAMES,
+    SPEECH_TAIL,
     TEXTS,
     TITLE_ALT,
     TITLE_LEAD_IN,
@@ -96,7 +94,7 @@ def _plausible(candidate: str) -> bool:
     """No character of an organisation or a title in the name (司马's 司 excepted)."""
     given = candidate[2:] if candidate.startswith(COMPOUND_SURNAMES) else candidate
     return bool(_HAN.fullmatch(candidate)) and NOT_IN_NAMES.isdisjoint(given)
-_SPEECH_AFTER = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT})"
+_SPEECH_AFTER = SPEECH_TAIL
 # What follows a name: strong followers (a speech verb, a list separator, the end) are tried
 # for every name length before the weak ones, so that 朱红认为 splits as 朱红 + 认为.
 _STRONG_FOLLOWERS = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|，|,|$|\s|：|:|。|）|\)|\*")

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 
 from retrieval.cast import Cast
 from retrieval.lexicon import (
-    ADVERBIAL,
-    BRIDGE,
     COLLECTIVE,
     CUE_ALT,
     IN_WORDS_OF,
@@ -33,7 +31,8 @@ from retrieval.lexicon import (
     MANNER,
     PRONOUNS,
     QUOTED_AS,
-    REQUESTS,
+    REQUESTED,
+    SPEECH_TAIL,
     TEXTS as TEXT_WORDS,
     UNNAMED_VOICES,
     VERB_ENDING,
@@ -45,7 +44,7 @@ from retrieval.quotes import Quote
 
 NOBODY = Speaker("\u0000nobody")  # a decision that the words are nobody's we can name
 
-_TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"
+_TAIL = SPEECH_TAIL
 # After the speaker, up to the opening mark: the verb, an object (`勉励南开学子`), a colon.
 _INTRODUCING = re.compile(rf"{_TAIL}[^。！？“”「」：:，,]{{0,12}}?[：:，,]?\s*$")
 # A speech verb right before the opening mark.
@@ -65,7 +64,6 @@ _SENTENCE_END = re.compile(r"[。！？!?…][”’」』]?")
 _QUOTED_AS = re.compile(rf"^的?(?:{alternation(QUOTED_AS)})")
 _IN_WORDS_OF = re.compile(f"^(?:{alternation(IN_WORDS_OF)})")
 _AFTER_SUBJECT = re.compile(rf"^(?:[，,是在也还则就又已今曾从]|{_TAIL})")
-_REQUESTED = re.compile(f"(?:{alternation(REQUESTS)})(?:[^。！？，,]{{0,6}})$")
 SUBJECT_REACH = 20  # characters after a quotation within which its subject may be named
 
 
@@ -146,7 +144,7 @@ def introduced(view: QuoteView) -> Speaker | None:
     mentions = view.cast.mentions(clause)
     for mention in reversed(mentions):
         if _INTRODUCING.match(clause, mention.end):
-            if _REQUESTED.search(clause, 0, mention.start):
+            if REQUESTED.search(clause, 0, mention.start):
                 return None  # `请陈处长说明：` asks; the words are not theirs yet
             return view.cast.speaker_of(mention)
     if _TEXT_INTRODUCING.search(clause):
@@ -159,7 +157,7 @@ def introduced(view: QuoteView) -> Speaker | None:
             m for m in find_described_names(clause) if m.end <= verb.start()]
         if before and verb.start() - before[-1].end <= LOOSE_REACH \
                 and not _PUNCTUATION.search(clause, before[-1].end, verb.start()) \
-                and not _REQUESTED.search(clause, 0, before[-1].start):
+                and not REQUESTED.search(clause, 0, before[-1].start):
             return view.cast.speaker_of(before[-1])
     for match in reversed(list(_PRONOUN.finditer(clause))):
         if _INTRODUCING.match(clause, match.end()) and not _later_mention(mentions, match.end()):

@@ -39,7 +39,8 @@ from retrieval.lexicon import (
     VERB_ENDING,
     AFTER_SUBJECT,
     AGENT_WORDS,
-    REQUESTS,
+    REQUESTED,
+    SPEECH_TAIL,
     SENDS,
     COMPARISONS,
     SUBJECT_OPENINGS,
@@ -50,7 +51,7 @@ from retrieval.names import Mention, find_titled_mentions, looks_like_untitled_n
 from retrieval.quotes import MASK
 from retrieval.sentences import sentence_spans
 
-_CUE_AFTER = re.compile(rf"^{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}")
+_CUE_AFTER = re.compile(f"^{SPEECH_TAIL}")
 # Under a byline or a turn, only a verb close to the name hands the floor to someone else
 # (`张大伟表示，`, `…在贺函中说`); `习近平总书记多次就…作出重要指示，强调要…` is the author
 # summing up, not a hand-over.
@@ -93,7 +94,6 @@ _CLOSERS = ("”", "」", "’", "』")
 _AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
 # A sentence about the person a pronoun already means: `他是…`, `她从小…`.
 _ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
-_REQUESTED = re.compile(f"(?:{alternation(REQUESTS)})(?:[^。！？，,]{{0,6}})$")
 _SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了|的)?(?P<letter>{alternation(LETTERS)})")
 # Openings before a sentence's subject: `随后，`, `会上，`, a quoted nickname (`“妹妹”`, masked
 # as a term), a phrase about someone else (`和高凡乔一样，`).
@@ -351,7 +351,7 @@ def _speaking_group(sentence: Sentence, cast: Cast, cue_after: re.Pattern[str]) 
             j += 1
             group.append(mentions[j])
         cue = cue_after.match(text[group[-1].end:])
-        if cue and _REQUESTED.search(text, 0, group[0].start):
+        if cue and REQUESTED.search(text, 0, group[0].start):
             cue = None  # `请陈处长说明`: asked to speak, not yet speaking
         if cue:
             between = text[group[0].start:group[-1].end]
