@@ -269,9 +269,14 @@ class Answerer:
         ]
 
     def _query(self, intent: Intent) -> Query:
-        return weigh(self.query_terms(intent.topic), self.index.df, len(self._summary.searchable),
-                     self._known, intent.kind in ("who", "speaker"), quoted_terms(intent.topic),
-                     self._phrases(intent.topic), self.tokenizer.tag)
+        topic = intent.topic
+        asked = intent.asked
+        if asked is not None and asked.is_count and asked.phrase:
+            # 多少钱, 比例: the answer states a sum or a share, not these words.
+            topic = normalize(topic).replace(asked.phrase, " ")
+        return weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
+                     self._known, intent.kind in ("who", "speaker"), quoted_terms(topic),
+                     self._phrases(topic), self.tokenizer.tag)
 
     def _search(self, intent: Intent, k: int, among: np.ndarray | None = None,
                 declines: bool | None = None, within: frozenset[int] | None = None) -> list[Hit]:
@@ -314,7 +319,7 @@ class Answerer:
             judged = judge(query, score, normalize(index_text(passage)),
                            normalize(passage.document_title), terms, speaks=speaks,
                            opening=passage.paragraph <= 1, about_person=bool(people),
-                           wants=intent.wants)
+                           asked=intent.asked)
             scored.append((judged, position))
         scored.sort(key=lambda row: -row[0].score)
         postings: dict[str, list[int]] = {}
@@ -323,7 +328,9 @@ class Answerer:
             return judged.coverage >= threshold and all(
                 self._named_near(term, position, postings) for term in judged.lacking)
 
-        if declines and not any(answers(j, p, MIN_COVERAGE) for j, p in scored):
+        # The question is answered when a passage holds enough of it and states an answer of
+        # the kind it asks for (a sum for 多少钱, a year for 哪一年).
+        if declines and not any(answers(j, p, MIN_COVERAGE) and j.stated for j, p in scored):
             return []
         hits: list[Hit] = []
         kept: list[set[str]] = []

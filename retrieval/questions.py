@@ -22,15 +22,15 @@ Every word list comes from the lexicon (`[questions]`, `[speech] verbs`, `[peopl
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from retrieval.asked import Asked, asked_for
 from retrieval.directory import Directory, Found
 from retrieval.lexicon import (
     ASKING_RE,
-    ASKS_QUANTITY_RE,
-    ASKS_TIME_RE,
     ASKS_FOR_POST_RE,
     ASKS_FOR_SPEECH_RE,
     FOLLOW_UP_MORE_RE,
@@ -85,13 +85,10 @@ class Intent:
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
 
-    @property
-    def wants(self) -> str:
-        """What kind of answer the question asks for: "quantity" (多少), "time" (哪一年), or ""."""
-        normal = normalize(self.text)
-        if ASKS_TIME_RE.search(normal):
-            return "time"
-        return "quantity" if ASKS_QUANTITY_RE.search(normal) else ""
+    @functools.cached_property
+    def asked(self) -> Asked | None:
+        """The kind of answer the question asks for (a count, a year, a place…), if any."""
+        return asked_for(normalize(self.text))
 
 
 def clean_question(text: str) -> str:

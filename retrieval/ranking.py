@@ -27,10 +27,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from retrieval.asked import Asked, states
 from retrieval.lexicon import (
     ASKING_WORDS,
-    COUNT_RE,
-    TIME_RE,
     ASKS_FOR_WORDS,
     LIGHT_WORDS,
     ORGANISATION_RE,
@@ -51,14 +50,15 @@ LEAD_PENALTY = 0.7  # the same for any other question: a lead names everything i
 HEADLINE_PENALTY = 0.6  # …and one that opens with a headline run into it (no comma for long)
 HEADLINE_CLAUSE = 20  # characters without a break that no sentence of a lead runs to
 STATES_BONUS = 0.6  # best sentences stating a count (多少…) or a date (哪一年…) when asked
+NOT_STATED = 0.6  # a passage stating no answer of the kind asked for (no sum for 多少钱)
 ENTITY_ABSENT = 0.7  # a passage that names neither in itself nor in its title what is asked about
 NEAR = 12  # passages before or after one, in the same document, that may name what it is about
+MISSING_SHARE = 1.0  # a word no passage holds weighs this share of the others' mean weight
 COMMON = 5000  # an entity in more passages than this is not looked for around a passage
 _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
 _NEGATIONS = ("不", "没", "无", "未", "非")
-_CONTENT_TAGS = ("n", "v", "t")  # jieba's nouns (nr, ns…), verbs (vn…) and time words
-_STATES = {"quantity": COUNT_RE, "time": TIME_RE}
+_CONTENT_TAGS = ("n", "vn", "t")  # jieba's nouns (nr, ns…), nouns of verbs (运费) and time words
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
 
 
@@ -146,8 +146,31 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
     unknown = {t for t in missing
                if is_content_word(t, tag(t)) and not _compound_of_known(t, present)
                and not any(t != other and t in other for other in weights)}
+    _discount_missing(weights, missing - entities, present)
     return Query(tuple(weights), weights, frozenset(entities), frozenset(missing),
                  tuple(phrases), frozenset(unknown))
+
+
+def _discount_missing(weights: dict[str, float], missing: set[str], present: list[str]) -> None:
+    """What a word no passage holds weighs when judging coverage.
+
+    Its rarity is no measure of how much it matters: no passage can hold it, so at full weight
+    it only lowers every passage's share, and a question put in other words than the text
+    (`够用`, `接通`) is declined for that. A missing word that holds or is held by a word the
+    corpus uses (`分等级` and 等级, `补助款` and 补助) is how jieba cut the question, and counts
+    for nothing; any other weighs what the question's words the corpus holds weigh on average,
+    times `MISSING_SHARE`. Whether the question names something the corpus never mentions is
+    decided apart (`Query.unanswerable`).
+    """
+    held = [weights[t] for t in present if t not in LIGHT_WORDS and t not in _SPEECH_WORDS]
+    if not held:
+        return
+    usual = sum(held) / len(held)
+    for term in missing:
+        if any(len(other) >= 2 and (other in term or term in other) for other in present):
+            weights[term] = 0.0
+        else:
+            weights[term] = min(weights[term], usual * MISSING_SHARE)
 
 
 @dataclass(frozen=True)
@@ -158,14 +181,15 @@ class Judged:
     coverage: float  # share of the question's weight the passage holds
     lacking: tuple[str, ...]  # entities of the question neither the passage nor its title names
     matched: tuple[str, ...]
+    stated: bool = True  # whether it states an answer of the kind asked for (a sum, a year)
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
           speaks: bool = False, opening: bool = False, about_person: bool = False,
-          wants: str = "") -> Judged:
+          asked: Asked | None = None) -> Judged:
     """Score a pooled passage: `normal` is its normalised indexed text, `title` its document's
-    normalised title, `terms` the query terms its index entry holds; `wants` is what kind of
-    answer the question asks for ("quantity", "time" or "")."""
+    normalised title, `terms` the query terms its index entry holds; `asked` is the kind of
+    answer the question asks for (a count, a year, a place of origin…), if any."""
     total = query.total or 1.0
     matched = tuple(t for t in query.weights if t in terms or t in normal)
     coverage = sum(query.weights[t] for t in matched) / total
@@ -176,8 +200,11 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     share = held / total if matched else 0.0
     score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
     score *= 1.0 - SENTENCE_SHARE + SENTENCE_SHARE * share / max(coverage, 1e-9)
-    if wants and _STATES[wants].search(window):
+    stated = asked is None or states(asked, normal)
+    if asked is not None and stated and states(asked, window):
         score *= 1.0 + STATES_BONUS
+    elif not stated:
+        score *= NOT_STATED
     if lacking:
         score *= ENTITY_ABSENT
     if speaks:
@@ -186,7 +213,7 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
         score *= OPENING_PENALTY if about_person else LEAD_PENALTY
         if headline_like(normal):
             score *= HEADLINE_PENALTY
-    return Judged(score, coverage, lacking, matched)
+    return Judged(score, coverage, lacking, matched, stated)
 
 
 def headline_like(normal: str) -> bool:
