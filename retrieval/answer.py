@@ -39,7 +39,9 @@ from retrieval.lexicon import ASKING_WORDS
 from retrieval.models import Answer, Context, Document, Hit, Passage, Speaker, SpeakerStat
 from retrieval.questions import Intent, read_question
 from retrieval.ranking import (
+    ANSWER_FOLLOWS,
     COMMON,
+    QUESTION_PENALTY,
     MIN_COVERAGE,
     MIN_COVERAGE_REST,
     NEAR,
@@ -65,6 +67,8 @@ INVALID = "请输入一个关于文档内容的问题。"
 FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（不要用英文或拼音）。"
 UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
 NO_MORE = "{name}没有更多的发言了。"
+OPENING_LOOKBACK = 3  # short paragraphs (a salutation, a dateline) that may stand before a lead
+SUBSTANCE = 40  # characters of a paragraph before which a later one is no longer the opening
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 
@@ -306,21 +310,8 @@ class Answerer:
                     if allowed is None or position in allowed:
                         holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())[:len(self._summary.searchable)]
-        people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
-        # Terms and normalised text only for the pooled passages, not kept for the corpus.
-        present = self.index.present(list(query.terms), [position for position, _ in results])
-        scored: list[tuple[Judged, int]] = []
-        for (position, score), terms in zip(results, present):
-            passage = self.passages[self._summary.searchable[position]]
-            if passage.id in intent.exclude:
-                continue
-            speaks = bool(people) and any(
-                name in people for s in passage.speakers for name in _names(s))
-            judged = judge(query, score, normalize(index_text(passage)),
-                           normalize(passage.document_title), terms, speaks=speaks,
-                           opening=passage.paragraph <= 1, about_person=bool(people),
-                           asked=intent.asked)
-            scored.append((judged, position))
+        scored = self._judge_all(intent, query, results)
+        scored = self._answers_follow(intent, query, scored, among)
         scored.sort(key=lambda row: -row[0].score)
         postings: dict[str, list[int]] = {}
 
@@ -348,6 +339,79 @@ class Answerer:
             if len(hits) >= k:
                 break
         return hits
+
+    def _judge_all(self, intent: Intent, query: Query,
+                   results: Sequence[tuple[int, float]]) -> list[tuple[Judged, int]]:
+        """Each pooled (position, BM25 score) judged for how it answers `intent`."""
+        people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
+        # Terms and normalised text only for the pooled passages, not kept for the corpus.
+        present = self.index.present(list(query.terms), [position for position, _ in results])
+        scored: list[tuple[Judged, int]] = []
+        for (position, score), terms in zip(results, present):
+            passage = self.passages[self._summary.searchable[position]]
+            if passage.id in intent.exclude:
+                continue
+            speaks = bool(people) and any(
+                name in people for s in passage.speakers for name in _names(s))
+            judged = judge(query, score, normalize(index_text(passage)),
+                           normalize(passage.document_title), terms, speaks=speaks,
+                           opening=self._opening(self._summary.searchable[position]),
+                           about_person=bool(people), asked=intent.asked,
+                           text=normalize(passage.text))
+            scored.append((judged, position))
+        return scored
+
+    def _answers_follow(self, intent: Intent, query: Query, scored: list[tuple[Judged, int]],
+                        among: np.ndarray | None) -> list[tuple[Judged, int]]:
+        """The paragraph after one that asks (`问：…？`, a reporter's question) answers it: it
+        ranks at least as its question would have, and holds what its question holds. Its
+        question's words echo the user's; its own may put them otherwise."""
+        searchable = self._summary.searchable
+        allowed = None if among is None else set(among.tolist())
+        asking = [(judged, position) for judged, position in scored
+                  if judged.asks and position + 1 < len(searchable)
+                  and (allowed is None or position + 1 in allowed)
+                  and self.passages[searchable[position + 1]].document_id
+                  == self.passages[searchable[position]].document_id]
+        if not asking:
+            return scored
+        at = {position: i for i, (_, position) in enumerate(scored)}
+        unpooled = sorted({position + 1 for _, position in asking} - set(at))
+        if unpooled:
+            found = dict(self.index.search(list(query.terms), len(unpooled),
+                                           np.asarray(unpooled, dtype=np.int64)))
+            for judged, position in self._judge_all(
+                    intent, query, [(p, found.get(p, 0.0)) for p in unpooled]):
+                at[position] = len(scored)
+                scored.append((judged, position))
+        for question, position in asking:
+            if position + 1 not in at:
+                continue  # excluded (a follow-up's passages already shown)
+            i = at[position + 1]
+            answer, _ = scored[i]
+            if answer.asks:
+                continue
+            scored[i] = (replace(answer, score=max(answer.score, question.score / QUESTION_PENALTY
+                                                   * ANSWER_FOLLOWS),
+                                 coverage=max(answer.coverage, question.coverage),
+                                 lacking=tuple(t for t in answer.lacking
+                                               if t in question.lacking),
+                                 matched=tuple(dict.fromkeys(answer.matched + question.matched))),
+                         position + 1)
+        return scored
+
+    def _opening(self, index: int) -> bool:
+        """Whether the passage at corpus `index` opens its document or its section (an
+        article's or a unit's lead): no paragraph of substance stands before it there. A
+        salutation, a dateline or a name line before it does not count."""
+        passage = self.passages[index]
+        for before in range(index - 1, max(-1, index - 1 - OPENING_LOOKBACK), -1):
+            other = self.passages[before]
+            if other.document_id != passage.document_id or other.section != passage.section:
+                return True
+            if len(other.text) >= SUBSTANCE:
+                return False
+        return passage.paragraph <= 1 + OPENING_LOOKBACK
 
     def _positions(self, passages: Sequence[int]) -> np.ndarray:
         """The searchable positions of the passages at `passages` (corpus indices); passages

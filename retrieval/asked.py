@@ -21,6 +21,7 @@ from retrieval.lexicon import (
     ASKED_ORGANISATIONS,
     ASKED_UNIT_RE,
     ASKS_CLOCK_RE,
+    ASKS_AGE_RE,
     ASKS_DAY_RE,
     ASKS_DURATION_RE,
     ASKS_LENGTH_RE,
@@ -61,6 +62,7 @@ class Asked:
     units: tuple[str, ...] = ()
     phrase: str = ""
     per: str = ""  # a price by the unit (多少钱一斤: 斤): the answer names it (一斤, 每斤)
+    noun: str = ""  # what a sum is (工资, 总额): the answer names it
 
     @property
     def is_count(self) -> bool:
@@ -104,8 +106,13 @@ def asked_for(normal: str) -> Asked | None:
     found = ASKS_MONEY_RE.search(normal)
     if found:
         return Asked("quantity", UNIT_CLASSES[0], found.group())
-    if ASKS_SUM_RE.search(normal):
-        return Asked("quantity", UNIT_CLASSES[0])
+    found = ASKS_SUM_RE.search(normal)
+    if found:
+        # 工资多少, 退税总额是多少: the answer names the sum it gives.
+        return Asked("quantity", UNIT_CLASSES[0], noun=found.group(1))
+    found = ASKS_AGE_RE.search(normal)
+    if found:
+        return Asked("quantity", _class_of("岁"), found.group())
     found = ASKS_DURATION_RE.search(normal)
     if found:
         return Asked("quantity", UNIT_CLASSES[2], found.group())
@@ -128,6 +135,8 @@ def states(asked: Asked, text: str) -> bool:
         return SHARE_RE.search(text) is not None
     if asked.kind == "quantity":
         if asked.per and not any(f"{mark}{asked.per}" in text for mark in "一每"):
+            return False
+        if asked.noun and asked.noun not in text:
             return False
         # A count given in ten-thousands with its noun left out (`播放量超过了两百万`) answers
         # any count but a sum.

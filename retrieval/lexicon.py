@@ -170,6 +170,7 @@ ASKS_MONEY_RE = re.compile(alternation(_words("questions", "asks_money")))
 ASKS_SHARE_RE = re.compile(alternation(_words("questions", "asks_share")))
 ASKS_DURATION_RE = re.compile(alternation(_words("questions", "asks_duration")))
 ASKS_LENGTH_RE = re.compile(alternation(_words("questions", "asks_length")))
+ASKS_AGE_RE = re.compile(alternation(_words("questions", "asks_age")))
 ASKS_ORIGIN_RE = re.compile(alternation(_words("questions", "asks_origin")))
 UNIT_CLASSES = tuple(tuple(entry.split()) for entry in _words("questions", "unit_classes"))
 _UNITS = {unit for entry in UNIT_CLASSES for unit in entry} | set(
@@ -178,7 +179,7 @@ _UNITS = {unit for entry in UNIT_CLASSES for unit in entry} | set(
 ASKED_UNIT_RE = re.compile(f"(?:多少|几)({alternation(_UNITS)})")
 # A sum asked for by what it is (`工资多少`, `人均收入是多少`), and a share (`入住率有多高`).
 _HOW_MUCH = "(?:有|是|为|达到|能有|大约|大概|一共|共)?(?:多少|多高|多大|几成)"
-ASKS_SUM_RE = re.compile(f"(?:{alternation(_words('questions', 'money_nouns'))}){_HOW_MUCH}")
+ASKS_SUM_RE = re.compile(f"({alternation(_words('questions', 'money_nouns'))}){_HOW_MUCH}")
 ASKS_RATE_RE = re.compile(f"(?:{alternation(_words('questions', 'share_endings'))}){_HOW_MUCH}")
 # A price by the unit (`多少钱一斤`, `一亩地要多少钱`): the unit it is asked by.
 ASKS_PER_RE = re.compile(

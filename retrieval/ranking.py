@@ -22,6 +22,7 @@ speaks is preferred, a document's opening paragraph is not, for a question about
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 from retrieval.asked import Asked, states
 from retrieval.lexicon import (
+    ASKERS,
     ASKING_WORDS,
     ASKS_FOR_WORDS,
     LIGHT_WORDS,
@@ -36,6 +38,7 @@ from retrieval.lexicon import (
     PLACE_RE,
     SPEECH_VERBS,
 )
+from retrieval.lexicon import alternation
 from retrieval.snippets import sentences
 from retrieval.tokenize import normalize
 
@@ -51,15 +54,24 @@ HEADLINE_PENALTY = 0.6  # …and one that opens with a headline run into it (no 
 HEADLINE_CLAUSE = 20  # characters without a break that no sentence of a lead runs to
 STATES_BONUS = 0.6  # best sentences stating a count (多少…) or a date (哪一年…) when asked
 NOT_STATED = 0.6  # a passage stating no answer of the kind asked for (no sum for 多少钱)
-ENTITY_ABSENT = 0.7  # a passage that names neither in itself nor in its title what is asked about
+QUESTION_PENALTY = 0.5  # a paragraph that asks (`问：…？`, a host's question): the answer follows
+ANSWER_FOLLOWS = 0.9  # the paragraph after a question ranks at least at this share of it
+SHORT_QUESTION = 80  # characters of an unlabelled paragraph ending in a question mark that ask
+ENTITY_ABSENT = 0.5  # a passage that names neither in itself nor in its title what is asked about
 NEAR = 12  # passages before or after one, in the same document, that may name what it is about
 MISSING_SHARE = 1.0  # a word no passage holds weighs this share of the others' mean weight
 COMMON = 5000  # an entity in more passages than this is not looked for around a passage
 _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
 _NEGATIONS = ("不", "没", "无", "未", "非")
+_NAME_TAGS = ("nr",)  # jieba's people (陶渊明): named by the question, so looked for
 _CONTENT_TAGS = ("n", "vn", "t")  # jieba's nouns (nr, ns…), nouns of verbs (运费) and time words
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
+# An interviewer's or host's label at a paragraph's start: `1.问:`, `记者:`, `【主持人】`.
+_ASKER_LABEL = re.compile(
+    rf"^\s*(?:\d+[.、]\s*)?(?:【(?:{alternation(ASKERS)})】|(?:{alternation(ASKERS)})\s*:)")
+# A subheading run into the paragraph it heads: `信通学院:发挥“关键少数”作用…2月28日下午,…`.
+_RUN_IN_HEADING = re.compile(r"^[^,。:!?;]{2,16}:[^。!?;,]{2,30}?(?:\d{1,2}月\d{1,2}日|\d{1,2}日[上下]午)")
 
 
 @dataclass(frozen=True)
@@ -72,10 +84,33 @@ class Query:
     missing: frozenset[str]  # content terms no passage holds
     phrases: tuple[str, ...] = ()
     unknown_words: frozenset[str] = frozenset()  # missing nouns and verbs: content never written
+    # Missing words that hold a word the corpus uses (`分等级`, `补助款`): a passage holding all
+    # their characters (`分成五个等级`) holds them.
+    compounds: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def _words(self) -> dict[str, tuple[str, ...]]:
+        """Each word of the question with the terms cut from inside it (毕业典礼: 毕业, 典礼):
+        jieba's search cut gives both, and a compound must count once, not three times."""
+        inside = {t for t in self.weights for other in self.weights if t != other and t in other}
+        return {t: tuple(p for p in self.weights if p != t and p in t)
+                for t in self.weights if t not in inside}
 
     @property
     def total(self) -> float:
-        return sum(self.weights.values())
+        return sum(self.weights[t] for t in self._words)
+
+    def held(self, matched: Iterable[str]) -> float:
+        """The weight of the question a passage holding `matched` holds: a word whole, or as
+        much of it as its parts the passage holds, up to the word's own weight."""
+        found = set(matched)
+        held = 0.0
+        for word, parts in self._words.items():
+            if word in found:
+                held += self.weights[word]
+            elif parts:
+                held += min(self.weights[word], sum(self.weights[p] for p in parts if p in found))
+        return held
 
     @property
     def unanswerable(self) -> bool:
@@ -141,14 +176,24 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
             entities.add(term)
         weights[term] = weight
     present = [t for t in weights if t not in missing]
+    # A person jieba's dictionary knows (陶渊明), unless only a piece of a longer word.
+    entities |= {t for t in weights if (tag(t) or "").startswith(_NAME_TAGS)
+                 and not any(t != other and t in other for other in weights)}
     # A word inside a longer one of the question (里人 of 城里人, from jieba's search cut) is
     # not decisive on its own: the longer word is.
     unknown = {t for t in missing
                if is_content_word(t, tag(t)) and not _compound_of_known(t, present)
                and not any(t != other and t in other for other in weights)}
     _discount_missing(weights, missing - entities, present)
+    compounds = tuple(t for t in missing if len(t) >= 2 and _holds_known(t, present))
     return Query(tuple(weights), weights, frozenset(entities), frozenset(missing),
-                 tuple(phrases), frozenset(unknown))
+                 tuple(phrases), frozenset(unknown), compounds)
+
+
+def _holds_known(term: str, present: Iterable[str]) -> bool:
+    """Whether a word holds or is held by a word of two or more characters the corpus uses
+    (`当学徒` and 学徒): how jieba cut the question, not content the corpus lacks."""
+    return any(len(other) >= 2 and (other in term or term in other) for other in present)
 
 
 def _discount_missing(weights: dict[str, float], missing: set[str], present: list[str]) -> None:
@@ -156,21 +201,16 @@ def _discount_missing(weights: dict[str, float], missing: set[str], present: lis
 
     Its rarity is no measure of how much it matters: no passage can hold it, so at full weight
     it only lowers every passage's share, and a question put in other words than the text
-    (`够用`, `接通`) is declined for that. A missing word that holds or is held by a word the
-    corpus uses (`分等级` and 等级, `补助款` and 补助) is how jieba cut the question, and counts
-    for nothing; any other weighs what the question's words the corpus holds weigh on average,
-    times `MISSING_SHARE`. Whether the question names something the corpus never mentions is
-    decided apart (`Query.unanswerable`).
+    (`够用`, `接通`) is declined for that. It weighs what the question's words the corpus holds
+    weigh on average, times `MISSING_SHARE`. Whether the question names something the corpus
+    never mentions is decided apart (`Query.unanswerable`).
     """
     held = [weights[t] for t in present if t not in LIGHT_WORDS and t not in _SPEECH_WORDS]
     if not held:
         return
     usual = sum(held) / len(held)
     for term in missing:
-        if any(len(other) >= 2 and (other in term or term in other) for other in present):
-            weights[term] = 0.0
-        else:
-            weights[term] = min(weights[term], usual * MISSING_SHARE)
+        weights[term] = min(weights[term], usual * MISSING_SHARE)
 
 
 @dataclass(frozen=True)
@@ -182,21 +222,28 @@ class Judged:
     lacking: tuple[str, ...]  # entities of the question neither the passage nor its title names
     matched: tuple[str, ...]
     stated: bool = True  # whether it states an answer of the kind asked for (a sum, a year)
+    asks: bool = False  # a paragraph that asks (an interviewer's question): its answer follows
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
           speaks: bool = False, opening: bool = False, about_person: bool = False,
-          asked: Asked | None = None) -> Judged:
+          asked: Asked | None = None, text: str | None = None) -> Judged:
     """Score a pooled passage: `normal` is its normalised indexed text, `title` its document's
     normalised title, `terms` the query terms its index entry holds; `asked` is the kind of
-    answer the question asks for (a count, a year, a place of origin…), if any."""
+    answer the question asks for (a count, a year, a place of origin…), if any; `text` the
+    normalised paragraph alone (without its speakers' names), when `normal` adds them."""
+    text = normal if text is None else text
     total = query.total or 1.0
     matched = tuple(t for t in query.weights if t in terms or t in normal)
-    coverage = sum(query.weights[t] for t in matched) / total
+    # What the document's title names, the passage is about (`访滨江市博物馆馆长…`: its
+    # `馆里` is the museum's).
+    about = tuple(t for t in query.weights if t in title) + tuple(
+        t for t in query.compounds if all(ch in normal for ch in t))
+    coverage = query.held(matched + about) / total
     lacking = tuple(t for t in query.entities - query.missing
                     if t not in terms and t not in normal and t not in title)
     together = sum(1 for phrase in query.phrases if phrase in normal)
-    held, window = best_window(normal, matched, query.weights)
+    held, window = best_window(normal, matched, query)
     share = held / total if matched else 0.0
     score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
     score *= 1.0 - SENTENCE_SHARE + SENTENCE_SHARE * share / max(coverage, 1e-9)
@@ -213,28 +260,42 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
         score *= OPENING_PENALTY if about_person else LEAD_PENALTY
         if headline_like(normal):
             score *= HEADLINE_PENALTY
-    return Judged(score, coverage, lacking, matched, stated)
+    asking = asks(text)
+    if asking:
+        score *= QUESTION_PENALTY
+    return Judged(score, coverage, lacking, matched, stated, asking)
 
 
 def headline_like(normal: str) -> bool:
     """Whether a first paragraph opens with a headline: a long run with no punctuation
-    (`怀志士之心…——某某在…上的讲话`), as when a title was typeset into the paragraph."""
+    (`怀志士之心…——某某在…上的讲话`), as when a title was typeset into the paragraph, or a
+    subheading run into it (`信通学院:发挥…作用2月28日下午,…`)."""
     first = _CLAUSE.split(normal, 1)[0]
-    return len(first) >= HEADLINE_CLAUSE
+    return len(first) >= HEADLINE_CLAUSE or _RUN_IN_HEADING.match(normal) is not None
 
 
-def best_window(normal: str, matched: Sequence[str], weights: Mapping[str, float],
+def asks(normal: str) -> bool:
+    """Whether a paragraph asks rather than answers: an interviewer's or host's turn
+    (`1.问:…?`, `记者:…?`), or a short paragraph that is a question. Its words echo the
+    question put to chuchu, and the answer is in the paragraphs after it."""
+    text = normal.rstrip()
+    if not text.endswith("?"):
+        return False
+    return _ASKER_LABEL.match(text) is not None or len(text) <= SHORT_QUESTION
+
+
+def best_window(normal: str, matched: Sequence[str], query: Query,
                 limit: int = 2) -> tuple[float, str]:
     """The one or two consecutive sentences of `normal` holding most weight of `matched`, and
     that weight."""
     parts = sentences(normal)
     if len(parts) <= 1:
-        return sum(weights[t] for t in matched), normal
+        return query.held(matched), normal
     best, best_window = -1.0, normal
     for size in range(1, limit + 1):
         for i in range(len(parts) - size + 1):
             window = "".join(parts[i:i + size])
-            held = sum(weights[t] for t in matched if t in window)
+            held = query.held(t for t in matched if t in window)
             if held > best:
                 best, best_window = held, window
     return best, best_window
