@@ -47,6 +47,7 @@ from retrieval.ranking import (
     NEAR,
     Judged,
     Query,
+    focus_of,
     judge,
     weigh,
 )
@@ -278,9 +279,10 @@ class Answerer:
         if asked is not None and asked.is_count and asked.phrase:
             # 多少钱, 比例: the answer states a sum or a share, not these words.
             topic = normalize(topic).replace(asked.phrase, " ")
-        return weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
-                     self._known, intent.kind in ("who", "speaker"), quoted_terms(topic),
-                     self._phrases(topic), self.tokenizer.tag)
+        query = weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
+                      self._known, intent.kind in ("who", "speaker"), quoted_terms(topic),
+                      self._phrases(topic), self.tokenizer.tag)
+        return replace(query, focus=focus_of(normalize(topic), query, self.tokenizer.tag))
 
     def _search(self, intent: Intent, k: int, among: np.ndarray | None = None,
                 declines: bool | None = None, within: frozenset[int] | None = None) -> list[Hit]:
@@ -321,7 +323,8 @@ class Answerer:
 
         # The question is answered when a passage holds enough of it and states an answer of
         # the kind it asks for (a sum for 多少钱, a year for 哪一年).
-        if declines and not any(answers(j, p, MIN_COVERAGE) and j.stated for j, p in scored):
+        if declines and not any(answers(j, p, MIN_COVERAGE) and j.stated and j.focused
+                                for j, p in scored):
             return []
         hits: list[Hit] = []
         kept: list[set[str]] = []

@@ -67,6 +67,11 @@ _NEGATIONS = ("不", "没", "无", "未", "非")
 _NAME_TAGS = ("nr",)  # jieba's people (陶渊明): named by the question, so looked for
 _CONTENT_TAGS = ("n", "vn", "t")  # jieba's nouns (nr, ns…), nouns of verbs (运费) and time words
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
+# Where a question starts asking (怎么, 什么, 多少, 哪…): the word before it is what it asks about.
+_ASKING_AT = re.compile(r"怎么|怎样|什么|多少|哪|几|如何|为什么|为何|是否|有没有|能不能|可不可以")
+# What may stand between the thing asked about and the asking words: 工资(是)多少, 收入(有)多少.
+_FOCUS_GAP = re.compile(r"[的是有要能了都还会就又约大概一共总共]+$")
+_FOCUS_TAGS = ("n", "nz", "ng", "vn")  # common nouns (校训, 工资), not names, verbs or time words
 # An interviewer's or host's label at a paragraph's start: `1.问:`, `记者:`, `【主持人】`.
 _ASKER_LABEL = re.compile(
     rf"^\s*(?:\d+[.、]\s*)?(?:【(?:{alternation(ASKERS)})】|(?:{alternation(ASKERS)})\s*:)")
@@ -87,6 +92,7 @@ class Query:
     # Missing words that hold a word the corpus uses (`分等级`, `补助款`): a passage holding all
     # their characters (`分成五个等级`) holds them.
     compounds: tuple[str, ...] = ()
+    focus: str = ""  # the word the asking words ask about (工资 of 工资怎么计算), if any
 
     @functools.cached_property
     def _words(self) -> dict[str, tuple[str, ...]]:
@@ -223,6 +229,7 @@ class Judged:
     matched: tuple[str, ...]
     stated: bool = True  # whether it states an answer of the kind asked for (a sum, a year)
     asks: bool = False  # a paragraph that asks (an interviewer's question): its answer follows
+    focused: bool = True  # whether it holds the word the question asks about (`Query.focus`)
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
@@ -240,6 +247,7 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     about = tuple(t for t in query.weights if t in title) + tuple(
         t for t in query.compounds if all(ch in normal for ch in t))
     coverage = query.held(matched + about) / total
+    focused = not query.focus or query.focus in matched or query.focus in about
     lacking = tuple(t for t in query.entities - query.missing
                     if t not in terms and t not in normal and t not in title)
     together = sum(1 for phrase in query.phrases if phrase in normal)
@@ -263,7 +271,24 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     asking = asks(text)
     if asking:
         score *= QUESTION_PENALTY
-    return Judged(score, coverage, lacking, matched, stated, asking)
+    return Judged(score, coverage, lacking, matched, stated, asking, focused)
+
+
+def focus_of(normal: str, query: Query, tag: Callable[[str], str | None]) -> str:
+    """The thing a question asks about: the noun standing right before its asking words
+    (`工资` of `…的工资怎么计算`, `收入` of `人均收入多少`). A passage that does not hold it
+    answers another question about the same things. A verb there (`采取了什么措施`) names no
+    such thing: the answer may put it otherwise."""
+    asking = _ASKING_AT.search(normal)
+    if asking is None:
+        return ""
+    before = _FOCUS_GAP.sub("", normal[:asking.start()])
+    for term in sorted(query.weights, key=len, reverse=True):
+        if (len(term) >= 2 and before.endswith(term) and query.weights[term] > 0
+                and term not in query.missing and term not in LIGHT_WORDS
+                and (tag(term) or "") in _FOCUS_TAGS):
+            return term
+    return ""
 
 
 def headline_like(normal: str) -> bool:
