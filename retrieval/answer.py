@@ -293,7 +293,7 @@ class Answerer:
         passages (corpus indices) of a date range."""
         declines = among is None if declines is None else declines
         query = self._query(intent)
-        if not query.terms or (declines and query.unanswerable):
+        if not query.terms:
             return []
         if within is not None:
             dated = self._positions(sorted(within))
@@ -312,6 +312,10 @@ class Answerer:
                     if allowed is None or position in allowed:
                         holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())[:len(self._summary.searchable)]
+        if declines and query.unanswerable:
+            query = self._titled(query, results)
+            if query.unanswerable:
+                return []
         scored = self._judge_all(intent, query, results)
         scored = self._answers_follow(intent, query, scored, among)
         scored.sort(key=lambda row: -row[0].score)
@@ -342,6 +346,19 @@ class Answerer:
             if len(hits) >= k:
                 break
         return hits
+
+    def _titled(self, query: Query, results: Sequence[tuple[int, float]]) -> Query:
+        """`query` with the words it names that only a document's title holds (`在滨江师范大学
+        …上的讲话`: titles are not indexed) no longer missing, looked for in the titles of the
+        passages the rest of the question finds."""
+        titles = {self.passages[self._summary.searchable[position]].document_title
+                  for position, _ in results}
+        text = "\n".join(normalize(title) for title in titles)
+        found = {t for t in query.missing | query.unknown_words if t in text}
+        if not found:
+            return query
+        return replace(query, missing=query.missing - found,
+                       unknown_words=query.unknown_words - found)
 
     def _judge_all(self, intent: Intent, query: Query,
                    results: Sequence[tuple[int, float]]) -> list[tuple[Judged, int]]:
