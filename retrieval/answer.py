@@ -312,6 +312,7 @@ class Answerer:
                     if allowed is None or position in allowed:
                         holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())[:len(self._summary.searchable)]
+        results, query = self._dated(intent, query, results)
         if declines and query.unanswerable:
             query = self._titled(query, results)
             if query.unanswerable:
@@ -346,6 +347,27 @@ class Answerer:
             if len(hits) >= k:
                 break
         return hits
+
+    def _dated(self, intent: Intent, query: Query, results: list[tuple[int, float]]
+               ) -> tuple[list[tuple[int, float]], Query]:
+        """The pooled passages narrowed to the year or month the question names (`2024年的读书节
+        …`) when some of them come from documents dated within it: those dated otherwise are
+        left out, undated ones kept, and the date is no longer a word a passage must hold
+        (a report dated 2024 need not print the year). Where no document found is dated within
+        it, the date stays words of the question. Only the pool is read, never the corpus."""
+        if intent.period is None or not results:
+            return results, query
+        period, words = intent.period
+        searchable = self._summary.searchable
+        dates = [self.passages[searchable[position]].source.date for position, _ in results]
+        if not any(date and period.holds(date) for date in dates):
+            return results, query
+        kept = [row for row, date in zip(results, dates) if not date or period.holds(date)]
+        drop = set(words)
+        weights = {t: w for t, w in query.weights.items() if t not in drop}
+        return kept, replace(query, weights=weights, entities=query.entities - drop,
+                             missing=query.missing - drop,
+                             unknown_words=query.unknown_words - drop)
 
     def _titled(self, query: Query, results: Sequence[tuple[int, float]]) -> Query:
         """`query` with the words it names that only a document's title holds (`在滨江师范大学

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from retrieval.asked import Asked, asked_for
+from retrieval.dates import DateRange
 from retrieval.directory import Directory, Found
 from retrieval.lexicon import (
     ASKING_RE,
@@ -62,6 +63,8 @@ _SUBJECT_END = re.compile(r"对|就|在|关于|针对|围绕|向|给|跟|同|谈
 _OPENING = re.compile(rf"^(?:{ASKING_RE.pattern}|那么|那|另外|还有)+")
 _CLOSING = re.compile(rf"(?:{ASKING_RE.pattern}|是|都|又|也|还|曾|曾经|分别)+$")
 _POSSESSIVE = re.compile(r"的$")
+# A year or a month of one a question names: 2024年, 2024年3月 (not 2024级, 2024届).
+_PERIOD = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 
 Kind = Literal["who", "who_is", "speaker", "plain", "foreign", "unresolved"]
 
@@ -84,6 +87,19 @@ class Intent:
     setting: str = ""  # where a speaker question's words were said (在记者会上)
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
+
+    @functools.cached_property
+    def period(self) -> tuple[DateRange, tuple[str, ...]] | None:
+        """The year or month the question names (`2024年`, `2024年3月`), as a range, with the
+        words that name it; None when it names none. Answers prefer documents dated within
+        it where some are; elsewhere the date is only words to search for."""
+        found = _PERIOD.search(normalize(self.text))
+        if found is None:
+            return None
+        year, month = found.group(1), found.group(2)
+        value = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else year
+        words = (year, f"{year}年") + ((f"{month}月", month) if month else ())
+        return DateRange.parse(value, value), words
 
     @functools.cached_property
     def asked(self) -> Asked | None:
