@@ -326,16 +326,19 @@ class Answerer:
             return judged.coverage >= threshold and all(
                 self._named_near(term, position, postings) for term in judged.lacking)
 
-        # The question is answered when a passage holds enough of it and states an answer of
-        # the kind it asks for (a sum for 多少钱, a year for 哪一年).
-        if declines and not any(answers(j, p, MIN_COVERAGE) and j.stated and j.focused
-                                for j, p in scored):
-            return []
+        if declines:
+            # The question is answered when a passage holds enough of it, names what it is
+            # about and states an answer of the kind it asks for (a sum for 多少钱, a year
+            # for 哪一年): that passage comes first, others that hold less of it after.
+            first = next((row for row in scored if answers(row[0], row[1], MIN_COVERAGE)
+                          and row[0].stated and row[0].focused and row[0].resolved), None)
+            if first is None:
+                return []
+            scored = [first] + [row for row in scored if row is not first]
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for judged, position in scored:
-            if declines and not answers(judged, position, MIN_COVERAGE if not hits
-                                        else MIN_COVERAGE_REST):
+            if declines and hits and not answers(judged, position, MIN_COVERAGE_REST):
                 continue
             passage = self.passages[self._summary.searchable[position]]
             grams = shingles(passage.text)

@@ -98,7 +98,7 @@ class Intent:
             return None
         year, month = found.group(1), found.group(2)
         value = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else year
-        words = (year, f"{year}年") + ((f"{month}月", month) if month else ())
+        words = (year, f"{year}年", "年") + ((f"{month}月", month, "月") if month else ())
         return DateRange.parse(value, value), words
 
     @functools.cached_property

@@ -59,6 +59,7 @@ ANSWER_FOLLOWS = 0.9  # the paragraph after a question ranks at least at this sh
 SHORT_QUESTION = 80  # characters of an unlabelled paragraph ending in a question mark that ask
 ENTITY_ABSENT = 0.5  # a passage that names neither in itself nor in its title what is asked about
 NEAR = 12  # passages before or after one, in the same document, that may name what it is about
+LOOSE = 6  # characters around a known part of a missing word where the rest of it may stand
 MISSING_SHARE = 1.0  # a word no passage holds weighs this share of the others' mean weight
 COMMON = 5000  # an entity in more passages than this is not looked for around a passage
 _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
@@ -122,7 +123,7 @@ class Query:
     def unanswerable(self) -> bool:
         """The question names something the corpus never mentions: a person, place,
         organisation or number, or a thing or deed (门票, 分数线, 去世) it asks about."""
-        return bool(self.entities & self.missing or self.unknown_words)
+        return bool(self.entities & self.missing or self.unknown_words - set(self.compounds))
 
 
 def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
@@ -196,6 +197,22 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
                  tuple(phrases), frozenset(unknown), compounds)
 
 
+def _held_loosely(word: str, normal: str, known: Iterable[str]) -> bool:
+    """Whether a passage holds a word it never prints as such: a known word inside it
+    (`等级` of `分等级`) with the rest of its characters close by (`分成五个等级`)."""
+    for part in known:
+        if len(part) < 2 or part == word or part not in word:
+            continue
+        rest = word.replace(part, "", 1)
+        start = normal.find(part)
+        while start >= 0:
+            near = normal[max(0, start - LOOSE):start + len(part) + LOOSE]
+            if all(ch in near for ch in rest):
+                return True
+            start = normal.find(part, start + 1)
+    return False
+
+
 def _holds_known(term: str, present: Iterable[str]) -> bool:
     """Whether a word holds or is held by a word of two or more characters the corpus uses
     (`当学徒` and 学徒): how jieba cut the question, not content the corpus lacks."""
@@ -230,6 +247,9 @@ class Judged:
     stated: bool = True  # whether it states an answer of the kind asked for (a sum, a year)
     asks: bool = False  # a paragraph that asks (an interviewer's question): its answer follows
     focused: bool = True  # whether it holds the word the question asks about (`Query.focus`)
+    # Whether it holds every character of each word the corpus never uses that the question
+    # asks about (`当学徒`: `跟着师傅学徒` does not; `分等级`: `分成五个等级` does).
+    resolved: bool = True
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
@@ -245,9 +265,10 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     # What the document's title names, the passage is about (`访滨江市博物馆馆长…`: its
     # `馆里` is the museum's).
     about = tuple(t for t in query.weights if t in title) + tuple(
-        t for t in query.compounds if all(ch in normal for ch in t))
+        t for t in query.compounds if _held_loosely(t, normal, query.weights))
     coverage = query.held(matched + about) / total
     focused = not query.focus or query.focus in matched or query.focus in about
+    resolved = all(t in about for t in query.unknown_words if t in query.compounds)
     lacking = tuple(t for t in query.entities - query.missing
                     if t not in terms and t not in normal and t not in title)
     together = sum(1 for phrase in query.phrases if phrase in normal)
@@ -271,7 +292,7 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     asking = asks(text)
     if asking:
         score *= QUESTION_PENALTY
-    return Judged(score, coverage, lacking, matched, stated, asking, focused)
+    return Judged(score, coverage, lacking, matched, stated, asking, focused, resolved)
 
 
 def focus_of(normal: str, query: Query, tag: Callable[[str], str | None]) -> str:
