@@ -41,6 +41,8 @@ from retrieval.questions import Intent, read_question
 from retrieval.ranking import (
     ANSWER_FOLLOWS,
     COMMON,
+    ENTITY_ABSENT,
+    NAMED_NEAR,
     QUESTION_PENALTY,
     MIN_COVERAGE,
     MIN_COVERAGE_REST,
@@ -319,8 +321,10 @@ class Answerer:
                 return []
         scored = self._judge_all(intent, query, results)
         scored = self._answers_follow(intent, query, scored, among)
-        scored.sort(key=lambda row: -row[0].score)
         postings: dict[str, list[int]] = {}
+        scored = [(self._in_context(judged, position, query, postings), position)
+                  for judged, position in scored]
+        scored.sort(key=lambda row: -row[0].score)
 
         def answers(judged: Judged, position: int, threshold: float) -> bool:
             return judged.coverage >= threshold and all(
@@ -350,6 +354,24 @@ class Answerer:
             if len(hits) >= k:
                 break
         return hits
+
+    def _in_context(self, judged: Judged, position: int, query: Query,
+                    postings: dict[str, list[int]]) -> Judged:
+        """A passage that does not name what the question names, but whose lead or label a
+        few paragraphs before does (`区市场监管局：…` heading the unit whose head `指出…`), is
+        about it: those names count for its share of the question, and it is ranked as one
+        that names them, a little below."""
+        # A number (`第四届`, `2023`) is a detail the passage must state itself.
+        near = tuple(t for t in judged.lacking if not any(ch.isdigit() for ch in t)
+                     and self._named_near(t, position, postings))
+        if not near:
+            return judged
+        coverage = query.held(judged.matched + near) / (query.total or 1.0)
+        score = judged.score / ENTITY_ABSENT * NAMED_NEAR
+        score *= (0.5 + coverage) / (0.5 + judged.coverage)
+        return replace(judged, score=score, coverage=coverage,
+                       lacking=tuple(t for t in judged.lacking if t not in near),
+                       matched=judged.matched + near)
 
     def _dated(self, intent: Intent, query: Query, results: list[tuple[int, float]]
                ) -> tuple[list[tuple[int, float]], Query]:

@@ -58,6 +58,7 @@ QUESTION_PENALTY = 0.5  # a paragraph that asks (`问：…？`, a host's questi
 ANSWER_FOLLOWS = 0.9  # the paragraph after a question ranks at least at this share of it
 SHORT_QUESTION = 80  # characters of an unlabelled paragraph ending in a question mark that ask
 ENTITY_ABSENT = 0.5  # a passage that names neither in itself nor in its title what is asked about
+NAMED_NEAR = 0.85  # …and one whose lead or label a few paragraphs before names it
 NEAR = 12  # passages before or after one, in the same document, that may name what it is about
 LOOSE = 6  # characters around a known part of a missing word where the rest of it may stand
 MISSING_SHARE = 1.0  # a word no passage holds weighs this share of the others' mean weight
