@@ -218,8 +218,8 @@ class Answerer:
         normal = normalize(intent.topic)
         for term in self._query(intent).missing:
             at = normal.find(term)
-            for start in range(max(0, at - 3), at + 1) if at >= 0 else ():
-                for length in (4, 3):
+            for start in range(max(0, at - 5), at + 1) if at >= 0 else ():
+                for length in (6, 5, 4, 3):
                     window = normal[start:start + length]
                     if len(window) < length or term not in window:
                         continue

@@ -134,6 +134,8 @@ ASKS_FOR_POST_RE = re.compile(alternation(_words("questions", "asks_for_post")))
 ASKING_WORDS = frozenset(_words("questions", "asking"))
 ASKING_RE = re.compile(alternation(ASKING_WORDS))
 LIGHT_WORDS = frozenset(_words("questions", "light"))
+# `柯雨桐的父亲`: a relative of the person named, right after the name.
+RELATIVE_RE = re.compile(f"^的?(?:{alternation(_words('questions', 'relatives'))})")
 FOLLOW_UP_PRONOUNS = _words("questions", "follow_up_pronouns")
 FOLLOW_UP_PRONOUN_RE = re.compile(f"^(?:{alternation(FOLLOW_UP_PRONOUNS)})")
 FOLLOW_UP_MORE_RE = re.compile(alternation(_words("questions", "follow_up_more")))

@@ -37,6 +37,7 @@ from retrieval.lexicon import (
     FOLLOW_UP_MORE_RE,
     FOLLOW_UP_PRONOUN_RE,
     FOLLOW_UP_TAIL_RE,
+    RELATIVE_RE,
     SETTING_RE,
     TITLE_END_RE,
     TITLE_RE,
@@ -47,6 +48,7 @@ from retrieval.models import Context, Speaker
 from retrieval.tokenize import normalize
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is ignored
+MAX_NAME = 8  # characters of a name a question may mistype (苏哈迪约诺 for 苏哈尔迪约诺)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
@@ -140,6 +142,9 @@ def read_question(question: str, directory: Directory, context: Context | None =
         # Cut the content apart from the asking: 谁说书要… would otherwise cut as 说书 + 要….
         return Intent("who", text, _WHO_ASKING.sub(" ", normal))
     names = directory.named(normal)
+    if names and RELATIVE_RE.match(normal[normal.find(names[0]) + len(names[0]):]):
+        # 柯雨桐的父亲怎么看…: about the father's words, wherever the text names him.
+        return Intent("plain", text, normal)
     if names:
         return _about(text, normal, names[0], directory.people[names[0]].speaker, (), directory)
     found = _reference(normal, directory)
@@ -167,7 +172,9 @@ def _about(text: str, normal: str, reference: str, speaker: Speaker,
     setting = SETTING_RE.search(rest)
     if setting is not None:
         rest = rest[:setting.start()] + " " + rest[setting.end():]
-    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest), speaker, guess,
+    # Only the cue that asks is dropped: a speech word after it is what they spoke of
+    # (`对新生提出了哪些希望`).
+    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest, count=1), speaker, guess,
                   setting=setting.group(1) if setting else "")
 
 
@@ -190,7 +197,8 @@ def _reference(normal: str, directory: Directory) -> tuple[str, Found] | None:
     if subject is None:
         return None
     if TITLE_END_RE.search(subject):
-        found = directory.role(subject)
+        # A title alone (`校长希望…`) names no one in a corpus of many organisations.
+        found = directory.role(subject) if not TITLE_RE.fullmatch(subject) else None
         if found is not None:
             return subject, found
     # A name after the title (`杭州市总工会主席郑荣盛`), or before one (`郑荣盛主席`).
@@ -198,9 +206,10 @@ def _reference(normal: str, directory: Directory) -> tuple[str, Found] | None:
     titles = list(TITLE_RE.finditer(name))
     if titles:
         name = name[titles[-1].end():]
-    if not 2 <= len(name) <= 4:
+    if not 2 <= len(name) <= MAX_NAME:
         return None
-    found = directory.typo(name) or directory.given(name)
+    # A transliterated name (苏哈尔迪约诺) is long: only a typo of one is looked for.
+    found = directory.typo(name) or (directory.given(name) if len(name) <= 4 else None)
     return (name, found) if found is not None else None
 
 
