@@ -14,6 +14,7 @@ asks_organisation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -129,8 +130,9 @@ def asked_for(normal: str) -> Asked | None:
     return None
 
 
-def states(asked: Asked, text: str) -> bool:
-    """Whether the normalised `text` states an answer of the kind `asked` for."""
+def states(asked: Asked, text: str, names: Iterable[str] = ()) -> bool:
+    """Whether the normalised `text` states an answer of the kind `asked` for; `names` are
+    the people the question names (`宗晓川大学毕业后`: no `晓川大学`)."""
     if asked.kind == "share":
         return SHARE_RE.search(text) is not None
     if asked.kind == "quantity":
@@ -156,7 +158,7 @@ def states(asked: Asked, text: str) -> bool:
     if asked.kind == "origin":
         return ORIGIN_RE.search(text) is not None
     if asked.kind == "organisation":
-        return any(_names_one(text, ending) for ending in asked.units)
+        return any(_names_one(text, ending, tuple(names)) for ending in asked.units)
     return True
 
 
@@ -165,13 +167,15 @@ def _is_year(text: str, start: int, end: int) -> bool:
     return text[end - 1] == "年" and end - start == 5 and text[start:end - 1].isdigit()
 
 
-def _names_one(text: str, ending: str) -> bool:
+def _names_one(text: str, ending: str, names: tuple[str, ...]) -> bool:
     """Whether `text` names an organisation ending in `ending` (`挪威科技大学`), not the
-    bare word (`读完大学`): at least two letters stand before the ending, and not a verb's."""
+    bare word (`读完大学`, `宗晓川大学毕业`): at least two letters stand before the ending,
+    not a verb's and not the end of a person's name."""
     start = text.find(ending)
     while start >= 0:
         before = text[max(0, start - 2):start]
-        if len(before) == 2 and before.isalnum() and before[-1] not in NOT_A_NAME_BEFORE:
+        if (len(before) == 2 and before.isalnum() and before[-1] not in NOT_A_NAME_BEFORE
+                and not any(text.endswith(name, 0, start) for name in names)):
             return True
         start = text.find(ending, start + 1)
     return False

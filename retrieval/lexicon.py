@@ -198,8 +198,10 @@ DAY_RE = re.compile(f"[{_NUMERAL}]+(?:月[{_NUMERAL}]*|日|号)|[昨今明前]�
 # A time of day: 晚上九点, 3时半, 十二点 (not 一点, "a little").
 CLOCK_RE = re.compile(f"(?!一点)[{_NUMERAL}]{{1,3}}(?:点|时)(?:半|[{_NUMERAL}]{{1,2}}分)?")
 ORIGIN_MARKERS = _words("questions", "origin_markers")
+# Where someone is from: 来自…, 老家…, 湖南长沙县人, or an apposition `老吴，福建莆田人，`.
 ORIGIN_RE = re.compile(
-    f"(?:{alternation(ORIGIN_MARKERS)})|[{CJK}](?:省|市|县|区|镇|乡|村|州)人[,，。、;；)）]")
+    f"(?:{alternation(ORIGIN_MARKERS)})|[{CJK}](?:省|市|县|区|镇|乡|村|州)人[,，。、;；)）]"
+    f"|[,，][{CJK}]{{2,6}}人[,，。;；]")
 ORGANISATION_ASKERS = _words("questions", "organisation_askers")
 NOT_A_NAME_BEFORE = frozenset(_words("questions", "not_a_name_before"))
 ASKED_ORGANISATIONS = {entry.split()[0]: tuple(entry.split()[1:])

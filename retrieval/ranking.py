@@ -277,8 +277,8 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     share = held / total if matched else 0.0
     score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
     score *= 1.0 - SENTENCE_SHARE + SENTENCE_SHARE * share / max(coverage, 1e-9)
-    stated = asked is None or states(asked, normal)
-    if asked is not None and stated and states(asked, window):
+    stated = asked is None or states(asked, normal, query.entities)
+    if asked is not None and stated and states(asked, window, query.entities):
         score *= 1.0 + STATES_BONUS
     elif not stated:
         score *= NOT_STATED
