@@ -37,6 +37,7 @@ from retrieval.lexicon import (
     ASKS_TIME_RE,
     ASKS_YEAR_RE,
     CLOCK_RE,
+    COUNT_WORDS,
     NOT_A_NAME_BEFORE,
     DAY_RE,
     ORIGIN_RE,
@@ -134,7 +135,7 @@ def states(asked: Asked, text: str, names: Iterable[str] = ()) -> bool:
     """Whether the normalised `text` states an answer of the kind `asked` for; `names` are
     the people the question names (`宗晓川大学毕业后`: no `晓川大学`)."""
     if asked.kind == "share":
-        return SHARE_RE.search(text) is not None
+        return SHARE_RE.search(text) is not None or _says_count(text, ("%",))
     if asked.kind == "quantity":
         if asked.per and not any(f"{mark}{asked.per}" in text for mark in "一每"):
             return False
@@ -144,9 +145,9 @@ def states(asked: Asked, text: str, names: Iterable[str] = ()) -> bool:
         # any count but a sum.
         units = asked.units + _BARE if asked.units and asked.units != UNIT_CLASSES[0] \
             else asked.units
-        return any(not units or match.group(1) in units
-                   for match in UNIT_COUNT_RE.finditer(text)
-                   if not _is_year(text, match.start(), match.end()))
+        return _says_count(text, units) or any(
+            not units or match.group(1) in units for match in UNIT_COUNT_RE.finditer(text)
+            if not _is_year(text, match.start(), match.end()))
     if asked.kind == "year":
         return YEAR_RE.search(text) is not None
     if asked.kind == "day":
@@ -160,6 +161,11 @@ def states(asked: Asked, text: str, names: Iterable[str] = ()) -> bool:
     if asked.kind == "organisation":
         return any(_names_one(text, ending, tuple(names)) for ending in asked.units)
     return True
+
+
+def _says_count(text: str, units: tuple[str, ...]) -> bool:
+    """Whether `text` gives a count in `units` without a numeral (`满分`, `一半`)."""
+    return any(word in text for unit in units for word in COUNT_WORDS.get(unit, ()))
 
 
 def _is_year(text: str, start: int, end: int) -> bool:

@@ -175,6 +175,8 @@ ASKS_LENGTH_RE = re.compile(alternation(_words("questions", "asks_length")))
 ASKS_AGE_RE = re.compile(alternation(_words("questions", "asks_age")))
 ASKS_ORIGIN_RE = re.compile(alternation(_words("questions", "asks_origin")))
 UNIT_CLASSES = tuple(tuple(entry.split()) for entry in _words("questions", "unit_classes"))
+COUNT_WORDS = {entry.split()[0]: tuple(entry.split()[1:])
+               for entry in _words("questions", "count_words")}
 _UNITS = {unit for entry in UNIT_CLASSES for unit in entry} | set(
     _words("questions", "measure_words"))
 # The unit a count asked for names: 多少吨, 几本, 多少个.

@@ -23,6 +23,7 @@ CASES = [
     ("培训要多长时间？", "培训中心1998年建成。", False, "a year is no length of time"),
     ("入住率有多高？", "旺季入住率能达到九成。", True, "a share"),
     ("入住率有多高？", "民宿有十二间客房。", False, "a count is no share"),
+    ("考核得了多少分？", "这项工作在考核中得到满分。", True, "a score without a numeral"),
     ("纪念馆是哪一年建成的？", "纪念馆1987年建成。", True, "a year"),
     ("纪念馆是哪一年建成的？", "纪念馆5月18日重新开放。", False, "a day names no year"),
     ("会议是哪天开的？", "3月6日下午，区里召开大会。", True, "a day"),
