@@ -281,6 +281,8 @@ class Answerer:
         if asked is not None and asked.is_count and asked.phrase:
             # 多少钱, 比例: the answer states a sum or a share, not these words.
             topic = normalize(topic).replace(asked.phrase, " ")
+        # Other words for what the question names, those the corpus uses (父亲 for 爸爸).
+        topic = " ".join([topic, *(w for w in intent.also if self.index.df(w))])
         query = weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
                       self._known, intent.kind in ("who", "speaker"), quoted_terms(topic),
                       self._phrases(topic), self.tokenizer.tag)

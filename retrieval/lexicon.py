@@ -136,6 +136,7 @@ ASKING_RE = re.compile(alternation(ASKING_WORDS))
 LIGHT_WORDS = frozenset(_words("questions", "light"))
 # `柯雨桐的父亲`: a relative of the person named, right after the name.
 RELATIVE_RE = re.compile(f"^的?(?:{alternation(_words('questions', 'relatives'))})")
+RELATIVE_WORDS = tuple(tuple(entry.split()) for entry in _words("questions", "relative_words"))
 FOLLOW_UP_PRONOUNS = _words("questions", "follow_up_pronouns")
 FOLLOW_UP_PRONOUN_RE = re.compile(f"^(?:{alternation(FOLLOW_UP_PRONOUNS)})")
 FOLLOW_UP_MORE_RE = re.compile(alternation(_words("questions", "follow_up_more")))

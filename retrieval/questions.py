@@ -38,6 +38,7 @@ from retrieval.lexicon import (
     FOLLOW_UP_PRONOUN_RE,
     FOLLOW_UP_TAIL_RE,
     RELATIVE_RE,
+    RELATIVE_WORDS,
     SETTING_RE,
     TITLE_END_RE,
     TITLE_RE,
@@ -89,6 +90,7 @@ class Intent:
     setting: str = ""  # where a speaker question's words were said (在记者会上)
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
+    also: tuple[str, ...] = ()  # other words for what the topic names (父亲 for 爸爸), if used
 
     @functools.cached_property
     def period(self) -> tuple[DateRange, tuple[str, ...]] | None:
@@ -142,9 +144,14 @@ def read_question(question: str, directory: Directory, context: Context | None =
         # Cut the content apart from the asking: 谁说书要… would otherwise cut as 说书 + 要….
         return Intent("who", text, _WHO_ASKING.sub(" ", normal))
     names = directory.named(normal)
-    if names and RELATIVE_RE.match(normal[normal.find(names[0]) + len(names[0]):]):
-        # 柯雨桐的父亲怎么看…: about the father's words, wherever the text names him.
-        return Intent("plain", text, normal)
+    relative = RELATIVE_RE.match(normal[normal.find(names[0]) + len(names[0]):]) \
+        if names else None
+    if relative is not None:
+        # 柯雨桐的父亲怎么看…: about the father's words, wherever the text names him, and
+        # however (爸爸 asked, 父亲 written).
+        said = relative.group().lstrip("的")
+        also = tuple(w for group in RELATIVE_WORDS if said in group for w in group if w != said)
+        return Intent("plain", text, normal, also=also)
     if names:
         return _about(text, normal, names[0], directory.people[names[0]].speaker, (), directory)
     found = _reference(normal, directory)

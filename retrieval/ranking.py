@@ -78,7 +78,7 @@ _FOCUS_TAGS = ("n", "nz", "ng", "vn")  # common nouns (校训, 工资), not name
 _ASKER_LABEL = re.compile(
     rf"^\s*(?:\d+[.、]\s*)?(?:【(?:{alternation(ASKERS)})】|(?:{alternation(ASKERS)})\s*:)")
 # A subheading run into the paragraph it heads: `信通学院:发挥“关键少数”作用…2月28日下午,…`.
-_RUN_IN_HEADING = re.compile(r"^[^,。:!?;]{2,16}:[^。!?;,]{2,30}?(?:\d{1,2}月\d{1,2}日|\d{1,2}日[上下]午)")
+_RUN_IN_HEADING = re.compile(r"^[^,。:!?;]{2,16}:[^。!?;]{2,40}?(?:\d{1,2}月\d{1,2}日|\d{1,2}日[上下]午)")
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,8 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
         score *= ENTITY_ABSENT
     if speaks:
         score *= 1.0 + SPEAKS_BONUS
-    if opening:
+    # A subheading run into a unit's lead opens that unit, wherever it stands.
+    if opening or _RUN_IN_HEADING.match(text):
         score *= OPENING_PENALTY if about_person else LEAD_PENALTY
         if headline_like(normal):
             score *= HEADLINE_PENALTY
