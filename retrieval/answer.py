@@ -363,8 +363,11 @@ class Answerer:
         few paragraphs before does (`区市场监管局：…` heading the unit whose head `指出…`), is
         about it: those names count for its share of the question, and it is ranked as one
         that names them, a little below."""
-        # A number (`第四届`, `2023`) is a detail the passage must state itself.
+        # A number (`第四届`, `2023`) is a detail the passage must state itself; a person's
+        # own paragraphs name them through attribution, and the next paragraph of a transcript
+        # may well be someone else's.
         near = tuple(t for t in judged.lacking if not any(ch.isdigit() for ch in t)
+                     and t not in self.directory.people
                      and self._named_near(t, position, postings))
         if not near:
             return judged
