@@ -425,8 +425,11 @@ class Answerer:
                 continue
             speaks = bool(people) and any(
                 name in people for s in passage.speakers for name in _names(s))
+            # The heading of its section (`外国语学院：…`) says what a passage is about, as
+            # its document's title does.
             judged = judge(query, score, normalize(index_text(passage)),
-                           normalize(passage.document_title), terms, speaks=speaks,
+                           normalize(f"{passage.document_title} {passage.section}"), terms,
+                           speaks=speaks,
                            opening=self._opening(self._summary.searchable[position]),
                            about_person=bool(people), asked=intent.asked,
                            text=normalize(passage.text))
