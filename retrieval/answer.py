@@ -284,7 +284,7 @@ class Answerer:
         # Other words for what the question names, those the corpus uses (父亲 for 爸爸).
         topic = " ".join([topic, *(w for w in intent.also if self.index.df(w))])
         query = weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
-                      self._known, intent.kind in ("who", "speaker"), quoted_terms(topic),
+                      self._known, intent.kind == "who", quoted_terms(topic),
                       self._phrases(topic), self.tokenizer.tag)
         return replace(query, focus=focus_of(normalize(topic), query, self.tokenizer.tag))
 
@@ -546,7 +546,7 @@ class Answerer:
                 return Answer(question, "not_found", note=self._hint(
                     f"{_guess_note(intent)}没有找到{speaker.name}关于这个问题的发言。"))
         if not hits:
-            hits = self._own_passages(speaker, k, intent.exclude, within)
+            hits = self._own_passages(speaker, k, intent.exclude, within, intent.cue)
         if not hits:
             note = self._hint(NO_MORE.format(name=speaker.name) if intent.exclude else NOT_FOUND)
             return Answer(question, "not_found", speaker=speaker, note=note)
@@ -555,9 +555,11 @@ class Answerer:
                       note=_guess_note(intent))
 
     def _own_passages(self, speaker: Speaker, k: int, exclude: frozenset[str],
-                      within: frozenset[int] | None = None) -> list[Hit]:
-        """A speaker's passages with the most of their words first, duplicates left out (and
-        those outside `within`, a date range's passages)."""
+                      within: frozenset[int] | None = None, cue: str = "") -> list[Hit]:
+        """The `k` passages with the most of a speaker's words, duplicates left out (and those
+        outside `within`, a date range's passages), in reading order: what they said, from
+        where they begin, greetings last. Those where they speak with `cue` (`还透露` for
+        `透露了什么`) first."""
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for i in self._summary.ranked.get(speaker.name, []):
@@ -573,7 +575,12 @@ class Answerer:
             hits.append(Hit(passage, 0.0, len(hits) + 1, best_sentences(passage.text, (), {})))
             if len(hits) >= k:
                 break
-        return hits
+        by_id = self._summary.by_id
+        # A greeting (`各位委员：`) is theirs but says nothing: after what does.
+        hits.sort(key=lambda hit: (bool(cue) and cue not in normalize(hit.passage.text),
+                                   len(hit.passage.text) < SUBSTANCE,
+                                   by_id.get(hit.passage.id) or 0))
+        return [replace(hit, rank=i) for i, hit in enumerate(hits, 1)]
 
     def _who_is_answer(self, question: str, intent: Intent, k: int,
                        within: frozenset[int] | None = None) -> Answer:

@@ -127,6 +127,7 @@ WHO_WORDS = _words("questions", "who")
 ASKS_FOR_WORDS = _words("questions", "asks_for_words")
 WHO = re.compile(alternation(WHO_WORDS))
 ASKS_FOR_WORDS_RE = re.compile(alternation(ASKS_FOR_WORDS))
+PLAIN_CUES = frozenset(_words("questions", "plain_cues"))
 # Everything that makes a question about a named person a question about their words.
 ASKS_FOR_SPEECH_RE = re.compile(alternation(ASKS_FOR_WORDS + SPEECH_VERBS))
 WHO_IS_RE = re.compile(alternation(_words("questions", "who_is")))

@@ -37,6 +37,7 @@ from retrieval.lexicon import (
     FOLLOW_UP_MORE_RE,
     FOLLOW_UP_PRONOUN_RE,
     FOLLOW_UP_TAIL_RE,
+    PLAIN_CUES,
     RELATIVE_RE,
     RELATIVE_WORDS,
     SETTING_RE,
@@ -91,6 +92,7 @@ class Intent:
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
     also: tuple[str, ...] = ()  # other words for what the topic names (父亲 for 爸爸), if used
+    cue: str = ""  # a speaker question's telling speech verb (透露, 反驳), not a plain 说
 
     @functools.cached_property
     def period(self) -> tuple[DateRange, tuple[str, ...]] | None:
@@ -181,8 +183,9 @@ def _about(text: str, normal: str, reference: str, speaker: Speaker,
         rest = rest[:setting.start()] + " " + rest[setting.end():]
     # Only the cue that asks is dropped: a speech word after it is what they spoke of
     # (`对新生提出了哪些希望`).
+    told = cue.group() if cue is not None and cue.group() not in PLAIN_CUES else ""
     return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest, count=1), speaker, guess,
-                  setting=setting.group(1) if setting else "")
+                  setting=setting.group(1) if setting else "", cue=told)
 
 
 def _subject(normal: str) -> str | None:

@@ -163,3 +163,23 @@ def test_a_year_in_the_question_picks_the_document_dated_then(tmp_path):
     assert answer.hits and "十八万人次" in answer.hits[0].passage.text
     answer = answerer.ask("2023年的丰收节吸引了多少游客？")
     assert answer.hits and "十二万人次" in answer.hits[0].passage.text
+
+
+CHAIR = """# 县总工会召开户外劳动者座谈会
+
+5月6日，县总工会召开户外劳动者座谈会，县总工会主席柏文清出席并讲话。
+
+柏文清在讲话中指出，户外劳动者是城市运行的重要力量，工会要当好他们的“娘家人”，把服务送到路边、送到站点。
+
+柏文清强调，对座谈会上提出的进小区难、歇脚难等问题，县总工会将逐条梳理，能马上解决的马上解决，一时解决不了的要给出时间表和办法。
+
+柏文清还透露，县总工会正在与县教育局协商，争取今年秋季为户外劳动者的随迁子女提供一批公办学校学位。
+"""
+
+
+def test_what_someone_said_starts_where_they_begin_and_a_telling_verb_picks_its_paragraph():
+    answerer = answerer_of(CHAIR)
+    said = answerer.ask("柏文清说了什么？")
+    assert said.hits[0].passage.text.startswith("柏文清在讲话中指出")
+    told = answerer.ask("柏文清透露了什么消息？")
+    assert told.hits[0].passage.text.startswith("柏文清还透露")
