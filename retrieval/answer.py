@@ -51,11 +51,12 @@ from retrieval.ranking import (
     Query,
     focus_of,
     judge,
+    lead_factor,
     weigh,
 )
 from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
 from retrieval.reading import read_corpus, spans_of
-from retrieval.records import index_text
+from retrieval.records import people_of
 from retrieval.summary import Summary
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms, quoted_terms
@@ -70,6 +71,7 @@ INVALID = "请输入一个关于文档内容的问题。"
 FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（不要用英文或拼音）。"
 UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
 NO_MORE = "{name}没有更多的发言了。"
+AROUND = 12  # the best pooled passages whose neighbours are read (section openings, leads)
 OPENING_LOOKBACK = 3  # short paragraphs (a salutation, a dateline) that may stand before a lead
 SUBSTANCE = 40  # characters of a paragraph before which a later one is no longer the opening
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
@@ -324,8 +326,13 @@ class Answerer:
         scored = self._judge_all(intent, query, results)
         scored = self._answers_follow(intent, query, scored, among)
         postings: dict[str, list[int]] = {}
-        scored = [(self._in_context(judged, position, query, postings), position)
-                  for judged, position in scored]
+        # Looking around a passage reads its neighbours: only for the best of the pool.
+        scored.sort(key=lambda row: -row[0].score)
+        scored[:AROUND] = [(self._in_context(self._late_opening(judged, position, query,
+                                                                 bool(intent.people or
+                                                                      intent.speaker)),
+                                             position, query, postings), position)
+                           for judged, position in scored[:AROUND]]
         scored.sort(key=lambda row: -row[0].score)
 
         def answers(judged: Judged, position: int, threshold: float) -> bool:
@@ -427,12 +434,14 @@ class Answerer:
                 name in people for s in passage.speakers for name in _names(s))
             # The heading of its section (`外国语学院：…`) says what a passage is about, as
             # its document's title does.
-            judged = judge(query, score, normalize(index_text(passage)),
-                           normalize(f"{passage.document_title} {passage.section}"), terms,
+            text = normalize(passage.text)
+            people_text = people_of(passage)
+            judged = judge(query, score, f"{text} {normalize(people_text)}" if people_text else text,
+                           _heading(passage.document_title, passage.section), terms,
                            speaks=speaks,
-                           opening=self._opening(self._summary.searchable[position]),
-                           about_person=bool(people), asked=intent.asked,
-                           text=normalize(passage.text))
+                           opening=passage.paragraph <= 1 + OPENING_LOOKBACK
+                           and self._opening(self._summary.searchable[position]),
+                           about_person=bool(people), asked=intent.asked, text=text)
             scored.append((judged, position))
         return scored
 
@@ -474,6 +483,17 @@ class Answerer:
                                  matched=tuple(dict.fromkeys(answer.matched + question.matched))),
                          position + 1)
         return scored
+
+    def _late_opening(self, judged: Judged, position: int, query: Query,
+                      about_person: bool) -> Judged:
+        """`judged` with the prior against leads, for a passage further down its document that
+        opens a section (`judge` was told only of a document's opening, which costs no read)."""
+        index = self._summary.searchable[position]
+        passage = self.passages[index]
+        if judged.lead or passage.paragraph <= 1 + OPENING_LOOKBACK or not self._opening(index):
+            return judged
+        return replace(judged, score=judged.score * lead_factor(
+            normalize(passage.text), about_person), lead=True)
 
     def _opening(self, index: int) -> bool:
         """Whether the passage at corpus `index` opens its document or its section (an
@@ -613,6 +633,13 @@ class Answerer:
         hits = [replace(hit, rank=i) for i, hit in enumerate(found[:k], 1)]
         hits = hits or self._own_passages(speaker, k, frozenset(), within)
         return Answer(question, "who", tuple(hits), speaker=speaker, note=_guess_note(intent))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading(title: str, section: str) -> str:
+    """A passage's document title and section heading, normalised: the same for all of a
+    section's passages, so normalised once."""
+    return normalize(f"{title} {section}")
 
 
 def _names(speaker: Speaker) -> set[str]:

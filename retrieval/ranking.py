@@ -185,8 +185,8 @@ def weigh(tokens: Iterable[str], df: Callable[[str], int], size: int, known: fro
         weights[term] = weight
     present = [t for t in weights if t not in missing]
     # A person jieba's dictionary knows (陶渊明), unless only a piece of a longer word.
-    entities |= {t for t in weights if (tag(t) or "").startswith(_NAME_TAGS)
-                 and not any(t != other and t in other for other in weights)}
+    entities |= {t for t in weights if not any(t != other and t in other for other in weights)
+                 and (tag(t) or "").startswith(_NAME_TAGS)}
     # A word inside a longer one of the question (里人 of 城里人, from jieba's search cut) is
     # not decisive on its own: the longer word is.
     unknown = {t for t in missing
@@ -251,6 +251,7 @@ class Judged:
     # Whether it holds every character of each word the corpus never uses that the question
     # asks about (`当学徒`: `跟着师傅学徒` does not; `分等级`: `分成五个等级` does).
     resolved: bool = True
+    lead: bool = False  # the prior against leads was applied
 
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
@@ -273,7 +274,9 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     lacking = tuple(t for t in query.entities - query.missing
                     if t not in terms and t not in normal and t not in title)
     together = sum(1 for phrase in query.phrases if phrase in normal)
-    held, window = best_window(normal, matched, query)
+    # The best sentence or two: where a count or a date asked for must stand.
+    held, window = best_window(normal, matched, query) if asked is not None or SENTENCE_SHARE \
+        else (0.0, normal)
     share = held / total if matched else 0.0
     score *= (0.5 + coverage) * (1.0 + PHRASE_BONUS * min(together, 3))
     score *= 1.0 - SENTENCE_SHARE + SENTENCE_SHARE * share / max(coverage, 1e-9)
@@ -287,14 +290,13 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     if speaks:
         score *= 1.0 + SPEAKS_BONUS
     # A subheading run into a unit's lead opens that unit, wherever it stands.
-    if opening or _RUN_IN_HEADING.match(text):
-        score *= OPENING_PENALTY if about_person else LEAD_PENALTY
-        if headline_like(normal):
-            score *= HEADLINE_PENALTY
+    lead = opening or _RUN_IN_HEADING.match(text) is not None
+    if lead:
+        score *= lead_factor(normal, about_person)
     asking = asks(text)
     if asking:
         score *= QUESTION_PENALTY
-    return Judged(score, coverage, lacking, matched, stated, asking, focused, resolved)
+    return Judged(score, coverage, lacking, matched, stated, asking, focused, resolved, lead)
 
 
 def focus_of(normal: str, query: Query, tag: Callable[[str], str | None]) -> str:
@@ -312,6 +314,13 @@ def focus_of(normal: str, query: Query, tag: Callable[[str], str | None]) -> str
                 and (tag(term) or "") in _FOCUS_TAGS):
             return term
     return ""
+
+
+def lead_factor(normal: str, about_person: bool) -> float:
+    """The prior against a lead, which names everything in passing: more so for a question
+    about a person, and for one opening with a headline run into it."""
+    factor = OPENING_PENALTY if about_person else LEAD_PENALTY
+    return factor * HEADLINE_PENALTY if headline_like(normal) else factor
 
 
 def headline_like(normal: str) -> bool:
