@@ -183,6 +183,10 @@ class ColumnModel:
                 reading = False
             previous = line
         self._profile = {s: self._vector("".join(t)) for s, t in own.items()}
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for s, profile in self._profile.items():
+            for gram, weight in profile.items():
+                self._postings.setdefault(gram, []).append((s, weight))
 
     def _vector(self, text: str) -> dict[str, float]:
         counts = Counter(_bigrams(text))
@@ -195,12 +199,7 @@ class ColumnModel:
             return 0.0
         sims = self._line_sims.get(line.number)
         if sims is None:
-            vector = self._vector(line.text)
-            sims = {
-                s: sum(w * profile.get(g, 0.0) for g, w in vector.items())
-                for s, profile in self._profile.items()
-            }
-            self._line_sims[line.number] = sims
+            sims = self._line_sims[line.number] = self._similarities(self._line_vector(line))
         among = {s: sims.get(s, 0.0) for s in candidates}
         if len(among) < 2 or section not in among:
             return 0.0
@@ -208,6 +207,20 @@ class ColumnModel:
         if ranked[0] - ranked[1] < TOPIC_MARGIN:
             return 0.0
         return TOPIC_WEIGHT if among[section] == ranked[0] else -TOPIC_WEIGHT
+
+    def _similarities(self, vector: dict[str, float]) -> dict[int, float]:
+        """The cosine of `vector` with every section's profile.
+
+        Only the bigrams a profile holds are multiplied (through `_postings`), in the order of
+        `vector`: the products left out are zeros, so each sum is the same float as the sum
+        over every bigram of the line.
+        """
+        products: dict[int, list[float]] = {s: [] for s in self._profile}
+        postings = self._postings
+        for gram, weight in vector.items():
+            for section, theirs in postings.get(gram, ()):
+                products[section].append(weight * theirs)
+        return {s: sum(found) for s, found in products.items()}
 
     def _affinity(self, tail: Line | None, line: Line) -> float:
         if tail is None or tail.terminated:
