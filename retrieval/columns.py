@@ -103,14 +103,15 @@ class _State:
     current: int | None
     open: tuple[int, ...]
     closed: frozenset[int]
-    recent: dict[int, tuple[Line, ...]]  # the last lines of each section on this path
+    recent: tuple[tuple[Line, ...], ...]  # by section: its last lines on this path
+    fresh: bool
+    assign: tuple[int | None, ...]
+    lasts: tuple[int | None, ...]  # by section: the number of its last line (for `_dedupe`)
 
     def tail(self, section: int | None) -> Line | None:
         """The last line placed in `section` on this path."""
-        lines = self.recent.get(section) if section is not None else None
+        lines = self.recent[section] if section is not None else None
         return lines[-1] if lines else None
-    fresh: bool
-    assign: tuple[int | None, ...]
 
 
 def _next_open(open_sections: tuple[int, ...], after: int | None, exclude: int | None) -> int | None:
@@ -176,7 +177,7 @@ class ColumnModel:
                 continue
             line = event.line
             if reading and previous is not None and not previous.terminated:
-                reading = join_gain(previous.text, line.text) > 0.5
+                reading = self._join_gain(previous, line) > 0.5
             if reading and section in self.bylined:
                 own.setdefault(section, []).append(line.text)
             if line.credit:
@@ -225,7 +226,15 @@ class ColumnModel:
     def _affinity(self, tail: Line | None, line: Line) -> float:
         if tail is None or tail.terminated:
             return 0.0
-        return join_gain(tail.text, line.text)
+        return self._join_gain(tail, line)
+
+    def _join_gain(self, left: Line, right: Line) -> float:
+        """`join_gain` of two lines, computed once per pair (the beam's paths share them)."""
+        key = (left.number, right.number)
+        gain = self._gains.get(key)
+        if gain is None:
+            gain = self._gains[key] = join_gain(left.text, right.text)
+        return gain
 
     def assign(self, events: list[Event]) -> list[Placement]:
         """Place every text line of `events` (section starts and text lines, in file order)."""
@@ -233,8 +242,10 @@ class ColumnModel:
         self._vectors: dict[int, dict[str, float]] = {}
         self._pair_sims: dict[tuple[int, int], float] = {}
         self._place_scores: dict[tuple[int, int, tuple[int, ...]], float] = {}
+        self._gains: dict[tuple[int, int], float] = {}
         self._profiles(events)
-        beam = [_State(0.0, None, (), frozenset(), {}, False, ())]
+        count = 1 + max((e.index for e in events if isinstance(e, SectionStart)), default=-1)
+        beam = [_State(0.0, None, (), frozenset(), ((),) * count, False, (), (None,) * count)]
         for event in events:
             if isinstance(event, SectionStart):
                 beam = [self._start(state, event.index) for state in beam]
@@ -243,7 +254,7 @@ class ColumnModel:
             for state in beam:
                 expanded.extend(self._advance(state, event.line))
             expanded.sort(key=lambda st: st.score, reverse=True)
-            beam = self._dedupe(expanded)[:BEAM]
+            beam = self._dedupe(expanded, BEAM)
         for state in beam:
             if self.uses_credits:
                 state.score += OPEN_AT_END * len(state.open)
@@ -251,16 +262,20 @@ class ColumnModel:
         return self._placements(beam, events)
 
     @staticmethod
-    def _dedupe(states: list[_State]) -> list[_State]:
+    def _dedupe(states: list[_State], limit: int) -> list[_State]:
+        """The first `limit` states (best first) of which no earlier one is the same but for
+        its score: the same section, open and closed sections, last three placements and last
+        line of every section."""
         seen: set[tuple[object, ...]] = set()
         kept = []
         for state in states:
-            key = (state.current, state.open, state.closed, state.assign[-3:],
-                   tuple(sorted((s, t[-1].number) for s, t in state.recent.items())))
+            key = (state.current, state.open, state.closed, state.assign[-3:], state.lasts)
             if key in seen:
                 continue
             seen.add(key)
             kept.append(state)
+            if len(kept) == limit:
+                break
         return kept
 
     def _start(self, state: _State, section: int) -> _State:
@@ -274,7 +289,7 @@ class ColumnModel:
         if section in self.bylined:
             open_sections.append(section)
         return _State(state.score, section, tuple(sorted(open_sections)), state.closed,
-                      state.recent, True, state.assign)
+                      state.recent, True, state.assign, state.lasts)
 
     def _advance(self, state: _State, line: Line) -> list[_State]:
         current = state.current
@@ -300,17 +315,21 @@ class ColumnModel:
         return options
 
     def _put(self, state: _State, line: Line, section: int | None, gain: float) -> _State:
-        recent = dict(state.recent)
+        recent = state.recent
+        lasts = state.lasts
         open_sections = state.open
         closed = state.closed
         if section is not None:
-            gain += self._coherence(line, state.recent.get(section, ()))
-            recent[section] = (state.recent.get(section, ()) + (line,))[-RECENT:]
+            placed = recent[section]
+            gain += self._coherence(line, placed)
+            after = section + 1
+            recent = recent[:section] + ((placed + (line,))[-RECENT:],) + recent[after:]
+            lasts = lasts[:section] + (line.number,) + lasts[after:]
             if line.credit:
                 open_sections = tuple(s for s in state.open if s != section)
                 closed = closed | {section}
         return _State(state.score + gain, section, open_sections, closed, recent, False,
-                      state.assign + (section,))
+                      state.assign + (section,), lasts)
 
     def _coherence(self, line: Line, recent: tuple[Line, ...]) -> float:
         """How much `line` shares the wording of the last lines placed in a section."""
