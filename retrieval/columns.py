@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from math import log
 
 import jieba
 
@@ -51,20 +52,81 @@ _CJK_HEAD = re.compile(r"^[“‘\"]?([\u4e00-\u9fff]{1,4})")
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?省)?([\u4e00-\u9fff]{2,3}?)(?:市|县|区)")
 
 
-@lru_cache(maxsize=65536)
-def _best_log_prob(text: str) -> float:
-    """Log probability of jieba's best segmentation of `text` (its unigram dictionary model)."""
+def _dictionary() -> tuple[dict[str, int], float]:
+    """jieba's word frequencies and the log of their total (loaded on first use)."""
     tokenizer = jieba.dt
     tokenizer.check_initialized()
-    dag = tokenizer.get_DAG(text)
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(text, dag, route)
-    return route[0][0]
+    return tokenizer.FREQ, math.log(tokenizer.total)
+
+
+def _routes(text: str, known: list[float] = ()) -> list[float]:  # type: ignore[assignment]
+    """The log probability of jieba's best segmentation of every suffix of `text`: entry i is
+    that of `text[i:]` (the last entry, of the empty suffix, is 0).
+
+    This is jieba's own unigram model (`Tokenizer.get_DAG` then `calc`), computed with the
+    same float operations in the same order, so the figures are exactly jieba's. `known` are
+    the entries of a suffix of `text` already computed (those of the text after a cut), which
+    depend on that suffix alone and are not computed again.
+    """
+    freq, logtotal = _dictionary()
+    size = len(text)
+    route = [0.0] * (size + 1 - len(known)) + list(known) if known else [0.0] * (size + 1)
+    for start in range(size - len(known) if known else size - 1, -1, -1):
+        best = None
+        end = start
+        piece = text[start]
+        while end < size and piece in freq:
+            count = freq[piece]
+            if count:
+                value = log(count) - logtotal + route[end + 1]
+                if best is None or value > best:
+                    best = value
+            end += 1
+            piece = text[start:end + 1]
+        if best is None:  # no word starts here: the character alone
+            best = log(freq.get(text[start]) or 1) - logtotal + route[start + 1]
+        route[start] = best
+    return route
+
+
+def _best_log_prob(text: str) -> float:
+    """Log probability of jieba's best segmentation of `text` (its unigram dictionary model)."""
+    return _routes(text)[0] if text else 0
 
 
 def _bigrams(text: str) -> list[str]:
-    chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return [chars[i:i + 2] for i in range(len(chars) - 1)]
+    chars = _NOT_CJK.sub("", text)
+    return list(map(operator.add, chars, chars[1:]))
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """What `join_gain` needs of a line: the Chinese characters it ends and starts with, and
+    jieba's figures for them."""
+
+    tail: str  # '' when the line does not end in Chinese characters
+    tail_score: float
+    head: str  # '' when it does not start with them (after an opening quote)
+    head_routes: list[float]
+
+    @classmethod
+    def of(cls, text: str) -> _Edges:
+        tail = _CJK_TAIL.search(text.rstrip())
+        head = _CJK_HEAD.match(text.lstrip())
+        t = tail.group(0) if tail else ""
+        h = head.group(1) if head else ""
+        return cls(t, _routes(t)[0] if t else 0.0, h, _routes(h) if h else [0.0])
+
+
+def _gain(left: _Edges, right: _Edges) -> float:
+    if not left.tail or not right.head:
+        return 0.0
+    joined = _routes(left.tail + right.head, right.head_routes)[0]
+    gain = joined - left.tail_score - right.head_routes[0]
+    return max(0.0, gain)
 
 
 def join_gain(left: str, right: str) -> float:
@@ -73,13 +135,7 @@ def join_gain(left: str, right: str) -> float:
     Only the last and first few Chinese characters around the cut are compared, so the figure
     speaks of the cut itself: `唯民，就|是要` gains (就是), `合理化|是要` does not.
     """
-    tail = _CJK_TAIL.search(left.rstrip())
-    head = _CJK_HEAD.match(right.lstrip())
-    if not tail or not head:
-        return 0.0
-    t, h = tail.group(0), head.group(1)
-    gain = _best_log_prob(t + h) - _best_log_prob(t) - _best_log_prob(h)
-    return max(0.0, gain)
+    return _gain(_Edges.of(left), _Edges.of(right))
 
 
 def place_of(title: str) -> str:
@@ -164,9 +220,12 @@ class ColumnModel:
         texts = [event.line for event in events if isinstance(event, TextLine)]
         df: Counter[str] = Counter()
         for line in texts:
-            df.update(set(_bigrams(line.text)))  # type: ignore[attr-defined]
+            grams = self._grams[line.number] = _bigrams(line.text)
+            df.update(set(grams))  # type: ignore[attr-defined]
         n = max(len(texts), 1)
-        self._idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        # Counts are few (1, 2, 3…): the idf of each is computed once.
+        idf = {c: math.log(1 + n / c) for c in set(df.values())}
+        self._idf = {g: idf[c] for g, c in df.items()}
         own: dict[int, list[str]] = {s: [h] for s, h in self.headings.items() if s in self.bylined}
         section: int | None = None
         reading = False
@@ -189,8 +248,8 @@ class ColumnModel:
             for gram, weight in profile.items():
                 self._postings.setdefault(gram, []).append((s, weight))
 
-    def _vector(self, text: str) -> dict[str, float]:
-        counts = Counter(_bigrams(text))
+    def _vector(self, text: str, grams: list[str] | None = None) -> dict[str, float]:
+        counts = Counter(_bigrams(text) if grams is None else grams)
         vector = {g: c * self._idf.get(g, 0.0) for g, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {g: v / norm for g, v in vector.items()}
@@ -233,8 +292,14 @@ class ColumnModel:
         key = (left.number, right.number)
         gain = self._gains.get(key)
         if gain is None:
-            gain = self._gains[key] = join_gain(left.text, right.text)
+            gain = self._gains[key] = _gain(self._edges_of(left), self._edges_of(right))
         return gain
+
+    def _edges_of(self, line: Line) -> _Edges:
+        edges = self._edges.get(line.number)
+        if edges is None:
+            edges = self._edges[line.number] = _Edges.of(line.text)
+        return edges
 
     def assign(self, events: list[Event]) -> list[Placement]:
         """Place every text line of `events` (section starts and text lines, in file order)."""
@@ -243,6 +308,8 @@ class ColumnModel:
         self._pair_sims: dict[tuple[int, int], float] = {}
         self._place_scores: dict[tuple[int, int, tuple[int, ...]], float] = {}
         self._gains: dict[tuple[int, int], float] = {}
+        self._edges: dict[int, _Edges] = {}
+        self._grams: dict[int, list[str]] = {}
         self._profiles(events)
         count = 1 + max((e.index for e in events if isinstance(e, SectionStart)), default=-1)
         beam = [_State(0.0, None, (), frozenset(), ((),) * count, False, (), (None,) * count)]
@@ -351,7 +418,8 @@ class ColumnModel:
     def _line_vector(self, line: Line) -> dict[str, float]:
         vector = self._vectors.get(line.number)
         if vector is None:
-            vector = self._vectors[line.number] = self._vector(line.text)
+            vector = self._vectors[line.number] = self._vector(
+                line.text, self._grams.get(line.number))
         return vector
 
     def _placements(self, beam: list[_State], events: list[Event]) -> list[Placement]:
