@@ -302,7 +302,13 @@ class ColumnModel:
         return edges
 
     def assign(self, events: list[Event]) -> list[Placement]:
-        """Place every text line of `events` (section starts and text lines, in file order)."""
+        """Place every text line of `events` (section starts and text lines, in file order).
+
+        While the beam holds one path that can only go one way, scores compare nothing: the
+        steps are followed without scoring them and kept (`replay`), and scored (by the same
+        code, in the same order, so to the same float) only when a second path appears. On
+        most pages every section ends its own sentences and the beam never holds two paths.
+        """
         self._line_sims: dict[int, dict[int, float]] = {}
         self._vectors: dict[int, dict[str, float]] = {}
         self._pair_sims: dict[tuple[int, int], float] = {}
@@ -310,13 +316,32 @@ class ColumnModel:
         self._gains: dict[tuple[int, int], float] = {}
         self._edges: dict[int, _Edges] = {}
         self._grams: dict[int, list[str]] = {}
-        self._profiles(events)
+        self._events = events
+        self._profiled = False
         count = 1 + max((e.index for e in events if isinstance(e, SectionStart)), default=-1)
         beam = [_State(0.0, None, (), frozenset(), ((),) * count, False, (), (None,) * count)]
+        anchor = beam[0]  # the last state whose score is known
+        replay: list[Event] = []  # what was followed since then without scoring
         for event in events:
             if isinstance(event, SectionStart):
                 beam = [self._start(state, event.index) for state in beam]
+                if replay:
+                    replay.append(event)
+                else:
+                    anchor = beam[0]
                 continue
+            if len(beam) == 1 and self._one_way(beam[0]):
+                if not replay:
+                    anchor = beam[0]
+                beam = [self._follow(beam[0], event.line)]
+                replay.append(event)
+                continue
+            if replay:
+                beam = [self._scored(anchor, replay)]
+                replay = []
+            if not self._profiled:
+                self._profiles(events)
+                self._profiled = True
             expanded: list[_State] = []
             for state in beam:
                 expanded.extend(self._advance(state, event.line))
@@ -327,6 +352,36 @@ class ColumnModel:
                 state.score += OPEN_AT_END * len(state.open)
         beam.sort(key=lambda st: st.score, reverse=True)
         return self._placements(beam, events)
+
+    def _one_way(self, state: _State) -> bool:
+        """Whether `_advance` gives `state` a single next state."""
+        if state.fresh:
+            return True
+        current = state.current
+        if current is None or current in state.closed or state.tail(current) is None:
+            return True
+        return _next_open(state.open, current, current) is None
+
+    def _follow(self, state: _State, line: Line) -> _State:
+        """The one state `_advance` gives a `_one_way` state, its score left as its parent's."""
+        current = state.current
+        if state.fresh or not (current is None or current in state.closed
+                               or state.tail(current) is None):
+            return self._place(state, line, current, state.score)
+        return self._place(state, line, _next_open(state.open, current, None), state.score)
+
+    def _scored(self, anchor: _State, replay: list[Event]) -> _State:
+        """The state that `replay`'s events lead `anchor` to, scored as `_advance` scores it."""
+        if not self._profiled:
+            self._profiles(self._events)
+            self._profiled = True
+        state = anchor
+        for event in replay:
+            if isinstance(event, SectionStart):
+                state = self._start(state, event.index)
+            else:
+                (state,) = self._advance(state, event.line)
+        return state
 
     @staticmethod
     def _dedupe(states: list[_State], limit: int) -> list[_State]:
@@ -382,20 +437,24 @@ class ColumnModel:
         return options
 
     def _put(self, state: _State, line: Line, section: int | None, gain: float) -> _State:
+        if section is not None:
+            gain += self._coherence(line, state.recent[section])
+        return self._place(state, line, section, state.score + gain)
+
+    def _place(self, state: _State, line: Line, section: int | None, score: float) -> _State:
+        """`state` with `line` placed in `section` (None: nowhere), scored `score`."""
         recent = state.recent
         lasts = state.lasts
         open_sections = state.open
         closed = state.closed
         if section is not None:
-            placed = recent[section]
-            gain += self._coherence(line, placed)
             after = section + 1
-            recent = recent[:section] + ((placed + (line,))[-RECENT:],) + recent[after:]
+            recent = recent[:section] + ((recent[section] + (line,))[-RECENT:],) + recent[after:]
             lasts = lasts[:section] + (line.number,) + lasts[after:]
             if line.credit:
                 open_sections = tuple(s for s in state.open if s != section)
                 closed = closed | {section}
-        return _State(state.score + gain, section, open_sections, closed, recent, False,
+        return _State(score, section, open_sections, closed, recent, False,
                       state.assign + (section,), lasts)
 
     def _coherence(self, line: Line, recent: tuple[Line, ...]) -> float:
