@@ -153,21 +153,33 @@ class Placement:
     certain: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
+    """One path of the beam: its score, where it stands, and where it put every line so far."""
+
     score: float
     current: int | None
     open: tuple[int, ...]
     closed: frozenset[int]
-    recent: tuple[tuple[Line, ...], ...]  # by section: its last lines on this path
+    recent: tuple[tuple[int, ...], ...]  # by section: the numbers of its last lines
     fresh: bool
-    assign: tuple[int | None, ...]
+    path: tuple | None  # (section of the last line, the path before it), or None at the start
+    last3: tuple[int | None, ...]  # the sections of the last three lines (for `_dedupe`)
     lasts: tuple[int | None, ...]  # by section: the number of its last line (for `_dedupe`)
 
-    def tail(self, section: int | None) -> Line | None:
-        """The last line placed in `section` on this path."""
-        lines = self.recent[section] if section is not None else None
-        return lines[-1] if lines else None
+    @property
+    def assign(self) -> tuple[int | None, ...]:
+        """The section of every line placed, in order."""
+        found = []
+        node = self.path
+        while node is not None:
+            found.append(node[0])
+            node = node[1]
+        return tuple(reversed(found))
+
+
+def _score(state: _State) -> float:
+    return state.score
 
 
 def _next_open(open_sections: tuple[int, ...], after: int | None, exclude: int | None) -> int | None:
@@ -255,7 +267,10 @@ class ColumnModel:
         return {g: v / norm for g, v in vector.items()}
 
     def _topic_score(self, line: Line, section: int, candidates: tuple[int, ...]) -> float:
-        if not getattr(self, "_profile", None):
+        if not self._profiled:
+            self._profiles(self._events)
+            self._profiled = True
+        if not self._profile:
             return 0.0
         sims = self._line_sims.get(line.number)
         if sims is None:
@@ -316,10 +331,12 @@ class ColumnModel:
         self._gains: dict[tuple[int, int], float] = {}
         self._edges: dict[int, _Edges] = {}
         self._grams: dict[int, list[str]] = {}
+        self._next: dict[tuple[tuple[int, ...], int | None, int | None], int | None] = {}
+        self._lines = {e.line.number: e.line for e in events if isinstance(e, TextLine)}
         self._events = events
         self._profiled = False
         count = 1 + max((e.index for e in events if isinstance(e, SectionStart)), default=-1)
-        beam = [_State(0.0, None, (), frozenset(), ((),) * count, False, (), (None,) * count)]
+        beam = [_State(0.0, None, (), frozenset(), ((),) * count, False, None, (), (None,) * count)]
         anchor = beam[0]  # the last state whose score is known
         replay: list[Event] = []  # what was followed since then without scoring
         for event in events:
@@ -339,49 +356,17 @@ class ColumnModel:
             if replay:
                 beam = [self._scored(anchor, replay)]
                 replay = []
-            if not self._profiled:
-                self._profiles(events)
-                self._profiled = True
             expanded: list[_State] = []
+            gains: dict[tuple, float] = {}
             for state in beam:
-                expanded.extend(self._advance(state, event.line))
-            expanded.sort(key=lambda st: st.score, reverse=True)
+                self._advance(state, event.line, gains, expanded)
+            expanded.sort(key=_score, reverse=True)
             beam = self._dedupe(expanded, BEAM)
         for state in beam:
             if self.uses_credits:
                 state.score += OPEN_AT_END * len(state.open)
-        beam.sort(key=lambda st: st.score, reverse=True)
+        beam.sort(key=_score, reverse=True)
         return self._placements(beam, events)
-
-    def _one_way(self, state: _State) -> bool:
-        """Whether `_advance` gives `state` a single next state."""
-        if state.fresh:
-            return True
-        current = state.current
-        if current is None or current in state.closed or state.tail(current) is None:
-            return True
-        return _next_open(state.open, current, current) is None
-
-    def _follow(self, state: _State, line: Line) -> _State:
-        """The one state `_advance` gives a `_one_way` state, its score left as its parent's."""
-        current = state.current
-        if state.fresh or not (current is None or current in state.closed
-                               or state.tail(current) is None):
-            return self._place(state, line, current, state.score)
-        return self._place(state, line, _next_open(state.open, current, None), state.score)
-
-    def _scored(self, anchor: _State, replay: list[Event]) -> _State:
-        """The state that `replay`'s events lead `anchor` to, scored as `_advance` scores it."""
-        if not self._profiled:
-            self._profiles(self._events)
-            self._profiled = True
-        state = anchor
-        for event in replay:
-            if isinstance(event, SectionStart):
-                state = self._start(state, event.index)
-            else:
-                (state,) = self._advance(state, event.line)
-        return state
 
     @staticmethod
     def _dedupe(states: list[_State], limit: int) -> list[_State]:
@@ -391,7 +376,7 @@ class ColumnModel:
         seen: set[tuple[object, ...]] = set()
         kept = []
         for state in states:
-            key = (state.current, state.open, state.closed, state.assign[-3:], state.lasts)
+            key = (state.current, state.open, state.closed, state.last3, state.lasts)
             if key in seen:
                 continue
             seen.add(key)
@@ -400,46 +385,110 @@ class ColumnModel:
                 break
         return kept
 
+    def _tail(self, state: _State, section: int | None) -> Line | None:
+        """The last line `state` placed in `section`."""
+        numbers = state.recent[section] if section is not None else None
+        return self._lines[numbers[-1]] if numbers else None
+
+    def _next_open(self, state: _State, exclude: int | None) -> int | None:
+        key = (state.open, state.current, exclude)
+        try:
+            return self._next[key]
+        except KeyError:
+            found = self._next[key] = _next_open(state.open, state.current, exclude)
+            return found
+
     def _start(self, state: _State, section: int) -> _State:
         open_sections = list(state.open)
         current = state.current
         if current is not None and current in open_sections:
-            tail = state.tail(current)
+            tail = self._tail(state, current)
             cut = tail is not None and not tail.terminated
             if not (cut or self.uses_credits):
                 open_sections.remove(current)
         if section in self.bylined:
             open_sections.append(section)
         return _State(state.score, section, tuple(sorted(open_sections)), state.closed,
-                      state.recent, True, state.assign, state.lasts)
+                      state.recent, True, state.path, state.last3, state.lasts)
 
-    def _advance(self, state: _State, line: Line) -> list[_State]:
-        current = state.current
+    def _one_way(self, state: _State) -> bool:
+        """Whether `_advance` gives `state` a single next state."""
         if state.fresh:
-            return [self._put(state, line, current, 0.0)]
-        previous = state.tail(current)
-        if current is None or current in state.closed or previous is None:
-            target = _next_open(state.open, current, None)
-            if target is None:
-                return [self._put(state, line, None, 0.0)]
-            gain = self._affinity(state.tail(target), line)
-            return [self._put(state, line, target, gain + self._place_score(line, target, state.open))]
-        options = []
-        cont = self._affinity(previous, line) + self._place_score(line, current, state.open)
-        cont += CONTINUE_AFTER_SENTENCE if previous.terminated else CONTINUE_AFTER_CUT
-        options.append(self._put(state, line, current, cont))
-        target = _next_open(state.open, current, current)
-        if target is not None:
-            switch = self._affinity(state.tail(target), line)
-            switch += self._place_score(line, target, state.open)
-            switch += SWITCH_AFTER_SENTENCE if previous.terminated else SWITCH_AFTER_CUT
-            options.append(self._put(state, line, target, switch))
-        return options
+            return True
+        current = state.current
+        if current is None or current in state.closed or not state.recent[current]:
+            return True
+        return self._next_open(state, current) is None
 
-    def _put(self, state: _State, line: Line, section: int | None, gain: float) -> _State:
-        if section is not None:
-            gain += self._coherence(line, state.recent[section])
-        return self._place(state, line, section, state.score + gain)
+    def _follow(self, state: _State, line: Line) -> _State:
+        """The one state `_advance` gives a `_one_way` state, its score left as its parent's."""
+        current = state.current
+        if state.fresh or not (current is None or current in state.closed
+                               or not state.recent[current]):
+            return self._place(state, line, current, state.score)
+        return self._place(state, line, self._next_open(state, None), state.score)
+
+    def _scored(self, anchor: _State, replay: list[Event]) -> _State:
+        """The state that `replay`'s events lead `anchor` to, scored as `_advance` scores it."""
+        state = anchor
+        for event in replay:
+            if isinstance(event, SectionStart):
+                state = self._start(state, event.index)
+            else:
+                found: list[_State] = []
+                self._advance(state, event.line, {}, found)
+                (state,) = found
+        return state
+
+    def _advance(self, state: _State, line: Line, gains: dict[tuple, float],
+                 into: list[_State]) -> None:
+        """Add to `into` the states `state` may go to with `line`: on in its section, or on to
+        the next open one. `gains` keeps, for this line, each move's gain by what it depends
+        on (the sections, their last lines, the open sections): the beam's paths share most."""
+        current = state.current
+        recent = state.recent
+        if state.fresh:
+            if current is None:
+                into.append(self._place(state, line, None, state.score + 0.0))
+                return
+            key = (0, current, recent[current])
+            gain = gains.get(key)
+            if gain is None:
+                gain = gains[key] = 0.0 + self._coherence(line, recent[current])
+            into.append(self._place(state, line, current, state.score + gain))
+            return
+        if current is None or current in state.closed or not recent[current]:
+            target = self._next_open(state, None)
+            if target is None:
+                into.append(self._place(state, line, None, state.score + 0.0))
+                return
+            key = (1, target, recent[target], state.open)
+            gain = gains.get(key)
+            if gain is None:
+                gain = self._affinity(self._tail(state, target), line)
+                gain = gain + self._place_score(line, target, state.open)
+                gain = gains[key] = gain + self._coherence(line, recent[target])
+            into.append(self._place(state, line, target, state.score + gain))
+            return
+        key = (2, current, recent[current], state.open)
+        gain = gains.get(key)
+        if gain is None:
+            previous = self._lines[recent[current][-1]]
+            gain = self._affinity(previous, line) + self._place_score(line, current, state.open)
+            gain += CONTINUE_AFTER_SENTENCE if previous.terminated else CONTINUE_AFTER_CUT
+            gain = gains[key] = gain + self._coherence(line, recent[current])
+        into.append(self._place(state, line, current, state.score + gain))
+        target = self._next_open(state, current)
+        if target is not None:
+            key = (3, target, recent[target], state.open, recent[current][-1])
+            gain = gains.get(key)
+            if gain is None:
+                previous = self._lines[recent[current][-1]]
+                gain = self._affinity(self._tail(state, target), line)
+                gain += self._place_score(line, target, state.open)
+                gain += SWITCH_AFTER_SENTENCE if previous.terminated else SWITCH_AFTER_CUT
+                gain = gains[key] = gain + self._coherence(line, recent[target])
+            into.append(self._place(state, line, target, state.score + gain))
 
     def _place(self, state: _State, line: Line, section: int | None, score: float) -> _State:
         """`state` with `line` placed in `section` (None: nowhere), scored `score`."""
@@ -448,27 +497,31 @@ class ColumnModel:
         open_sections = state.open
         closed = state.closed
         if section is not None:
+            number = line.number
             after = section + 1
-            recent = recent[:section] + ((recent[section] + (line,))[-RECENT:],) + recent[after:]
-            lasts = lasts[:section] + (line.number,) + lasts[after:]
+            recent = recent[:section] + ((recent[section] + (number,))[-RECENT:],) + recent[after:]
+            lasts = lasts[:section] + (number,) + lasts[after:]
             if line.credit:
                 open_sections = tuple(s for s in state.open if s != section)
                 closed = closed | {section}
         return _State(score, section, open_sections, closed, recent, False,
-                      state.assign + (section,), lasts)
+                      (section, state.path), (*state.last3[-2:], section), lasts)
 
-    def _coherence(self, line: Line, recent: tuple[Line, ...]) -> float:
+    def _coherence(self, line: Line, recent: tuple[int, ...]) -> float:
         """How much `line` shares the wording of the last lines placed in a section."""
         if not recent:
             return 0.0
+        if not self._profiled:
+            self._profiles(self._events)
+            self._profiled = True
         best = 0.0
         for other in recent:
             # The beam weighs the same pairs of lines again and again: each is computed once.
-            key = (line.number, other.number)
+            key = (line.number, other)
             similarity = self._pair_sims.get(key)
             if similarity is None:
                 vector = self._line_vector(line)
-                theirs = self._line_vector(other)
+                theirs = self._line_vector(self._lines[other])
                 similarity = sum(w * theirs.get(g, 0.0) for g, w in vector.items())
                 self._pair_sims[key] = similarity
             best = max(best, similarity)
