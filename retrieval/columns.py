@@ -522,7 +522,11 @@ class ColumnModel:
             if similarity is None:
                 vector = self._line_vector(line)
                 theirs = self._line_vector(self._lines[other])
-                similarity = sum(w * theirs.get(g, 0.0) for g, w in vector.items())
+                # Only the shared bigrams are multiplied, in the line's order: the products
+                # left out are zeros (all weights are positive), so the sum is the same float.
+                shared = vector.keys() & theirs.keys()
+                similarity = sum([w * theirs[g] for g, w in vector.items() if g in shared]) \
+                    if shared else 0.0
                 self._pair_sims[key] = similarity
             best = max(best, similarity)
         return COHERENCE_WEIGHT * best
