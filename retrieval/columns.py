@@ -182,6 +182,10 @@ def _score(state: _State) -> float:
     return state.score
 
 
+def _score_of_move(move: tuple[float, _State, int | None]) -> float:
+    return move[0]
+
+
 def _next_open(open_sections: tuple[int, ...], after: int | None, exclude: int | None) -> int | None:
     candidates = [s for s in open_sections if s != exclude]
     if not candidates:
@@ -356,31 +360,47 @@ class ColumnModel:
             if replay:
                 beam = [self._scored(anchor, replay)]
                 replay = []
-            expanded: list[_State] = []
+            moves: list[tuple[float, _State, int | None]] = []
             gains: dict[tuple, float] = {}
             for state in beam:
-                self._advance(state, event.line, gains, expanded)
-            expanded.sort(key=_score, reverse=True)
-            beam = self._dedupe(expanded, BEAM)
+                self._advance(state, event.line, gains, moves)
+            moves.sort(key=_score_of_move, reverse=True)
+            beam = self._best(moves, event.line, BEAM)
         for state in beam:
             if self.uses_credits:
                 state.score += OPEN_AT_END * len(state.open)
         beam.sort(key=_score, reverse=True)
         return self._placements(beam, events)
 
-    @staticmethod
-    def _dedupe(states: list[_State], limit: int) -> list[_State]:
-        """The first `limit` states (best first) of which no earlier one is the same but for
-        its score: the same section, open and closed sections, last three placements and last
-        line of every section."""
+    def _best(self, moves: list[tuple[float, _State, int | None]], line: Line,
+              limit: int) -> list[_State]:
+        """The states of the first `limit` moves (best first) of which no earlier one leads to
+        the same state but for its score: the same section, open and closed sections, last
+        three placements and last line of every section. A state is made only for the moves
+        kept."""
         seen: set[tuple[object, ...]] = set()
-        kept = []
-        for state in states:
-            key = (state.current, state.open, state.closed, state.last3, state.lasts)
+        kept: list[_State] = []
+        number = line.number
+        for score, state, section in moves:
+            lasts = state.lasts
+            open_sections = state.open
+            closed = state.closed
+            if section is not None:
+                lasts = lasts[:section] + (number,) + lasts[section + 1:]
+                if line.credit:
+                    open_sections = tuple(s for s in state.open if s != section)
+                    closed = closed | {section}
+            last3 = (*state.last3[-2:], section)
+            key = (section, open_sections, closed, last3, lasts)
             if key in seen:
                 continue
             seen.add(key)
-            kept.append(state)
+            recent = state.recent
+            if section is not None:
+                recent = recent[:section] + ((recent[section] + (number,))[-RECENT:],) \
+                    + recent[section + 1:]
+            kept.append(_State(score, section, open_sections, closed, recent, False,
+                               (section, state.path), last3, lasts))
             if len(kept) == limit:
                 break
         return kept
@@ -435,32 +455,33 @@ class ColumnModel:
             if isinstance(event, SectionStart):
                 state = self._start(state, event.index)
             else:
-                found: list[_State] = []
+                found: list[tuple[float, _State, int | None]] = []
                 self._advance(state, event.line, {}, found)
-                (state,) = found
+                ((score, _, section),) = found
+                state = self._place(state, event.line, section, score)
         return state
 
     def _advance(self, state: _State, line: Line, gains: dict[tuple, float],
-                 into: list[_State]) -> None:
-        """Add to `into` the states `state` may go to with `line`: on in its section, or on to
-        the next open one. `gains` keeps, for this line, each move's gain by what it depends
+                 into: list[tuple[float, _State, int | None]]) -> None:
+        """Add to `into` the moves `state` may make with `line` (score, state, section): on in
+        its section, or on to the next open one. `gains` keeps, for this line, each move's gain by what it depends
         on (the sections, their last lines, the open sections): the beam's paths share most."""
         current = state.current
         recent = state.recent
         if state.fresh:
             if current is None:
-                into.append(self._place(state, line, None, state.score + 0.0))
+                into.append((state.score + 0.0, state, None))
                 return
             key = (0, current, recent[current])
             gain = gains.get(key)
             if gain is None:
                 gain = gains[key] = 0.0 + self._coherence(line, recent[current])
-            into.append(self._place(state, line, current, state.score + gain))
+            into.append((state.score + gain, state, current))
             return
         if current is None or current in state.closed or not recent[current]:
             target = self._next_open(state, None)
             if target is None:
-                into.append(self._place(state, line, None, state.score + 0.0))
+                into.append((state.score + 0.0, state, None))
                 return
             key = (1, target, recent[target], state.open)
             gain = gains.get(key)
@@ -468,7 +489,7 @@ class ColumnModel:
                 gain = self._affinity(self._tail(state, target), line)
                 gain = gain + self._place_score(line, target, state.open)
                 gain = gains[key] = gain + self._coherence(line, recent[target])
-            into.append(self._place(state, line, target, state.score + gain))
+            into.append((state.score + gain, state, target))
             return
         key = (2, current, recent[current], state.open)
         gain = gains.get(key)
@@ -477,7 +498,7 @@ class ColumnModel:
             gain = self._affinity(previous, line) + self._place_score(line, current, state.open)
             gain += CONTINUE_AFTER_SENTENCE if previous.terminated else CONTINUE_AFTER_CUT
             gain = gains[key] = gain + self._coherence(line, recent[current])
-        into.append(self._place(state, line, current, state.score + gain))
+        into.append((state.score + gain, state, current))
         target = self._next_open(state, current)
         if target is not None:
             key = (3, target, recent[target], state.open, recent[current][-1])
@@ -488,7 +509,7 @@ class ColumnModel:
                 gain += self._place_score(line, target, state.open)
                 gain += SWITCH_AFTER_SENTENCE if previous.terminated else SWITCH_AFTER_CUT
                 gain = gains[key] = gain + self._coherence(line, recent[target])
-            into.append(self._place(state, line, target, state.score + gain))
+            into.append((state.score + gain, state, target))
 
     def _place(self, state: _State, line: Line, section: int | None, score: float) -> _State:
         """`state` with `line` placed in `section` (None: nowhere), scored `score`."""
