@@ -42,6 +42,7 @@ class Cast:
     letters: dict[str, tuple[Speaker, int]] = field(default_factory=dict)
     _pattern: Words | None = field(default=None, repr=False)
     _pattern_size: int = field(default=-1, repr=False)
+    _touched: set[str] = field(default_factory=set, repr=False)  # changed since `_pattern`
 
     # -- who has been named -------------------------------------------------------------
     def remember(self, speaker: Speaker) -> Speaker:
@@ -49,6 +50,7 @@ class Cast:
         for member in speaker.members or (speaker,):
             if member.title or member.name not in self.known:
                 self.known[member.name] = member
+                self._touched.add(member.name)
             self._short_forms(member)
         return speaker
 
@@ -64,6 +66,7 @@ class Cast:
         for form in forms:
             if form != person.name:
                 _claim(self.aliases, form, person.name)
+                self._touched.add(form)
 
     def resolve(self, name: str) -> Speaker:
         """The speaker a name or short form stands for (a new untitled speaker if unknown)."""
@@ -102,14 +105,21 @@ class Cast:
         return found
 
     def _known_pattern(self) -> Words | None:
-        # Made again only when the cast grows (an alias that became ambiguous stays until then).
+        """The names and usable short forms of the cast, as they were when it last grew (an
+        alias that became ambiguous stays until then). Only the names and forms changed since
+        are looked at again: a document names dozens of people, one at a time."""
         size = len(self.known) + len(self.aliases)
         if size != self._pattern_size:
-            names = [n for n in self.known if len(n) >= 2]
-            names += [a for a, full in self.aliases.items() if full]
-            self._pattern = Words(names) if names else None
+            if self._pattern is None:
+                self._pattern = Words([])
+            for word in self._touched:
+                if (len(word) >= 2 and word in self.known) or self.aliases.get(word):
+                    self._pattern.add(word)
+                else:
+                    self._pattern.discard(word)
+            self._touched.clear()
             self._pattern_size = size
-        return self._pattern
+        return self._pattern if self._pattern.words else None
 
     def speaker_of(self, mention: Mention) -> Speaker:
         """The speaker a mention names: its own title if it has one, else the cast's; a short
@@ -162,11 +172,32 @@ class Words:
     """
 
     def __init__(self, words: list[str]) -> None:
-        self.words = frozenset(words)
-        lengths: dict[str, set[int]] = {}
-        for word in self.words:
-            lengths.setdefault(word[0], set()).add(len(word))
-        self.lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        self.words: set[str] = set()
+        self._counts: dict[str, dict[int, int]] = {}  # first character -> length -> words
+        self.lengths: dict[str, list[int]] = {}  # first character -> lengths, longest first
+        for word in words:
+            self.add(word)
+
+    def add(self, word: str) -> None:
+        if word in self.words:
+            return
+        self.words.add(word)
+        counts = self._counts.setdefault(word[0], {})
+        counts[len(word)] = counts.get(len(word), 0) + 1
+        self.lengths[word[0]] = sorted(counts, reverse=True)
+
+    def discard(self, word: str) -> None:
+        if word not in self.words:
+            return
+        self.words.remove(word)
+        counts = self._counts[word[0]]
+        counts[len(word)] -= 1
+        if not counts[len(word)]:
+            del counts[len(word)]
+        if counts:
+            self.lengths[word[0]] = sorted(counts, reverse=True)
+        else:
+            del self._counts[word[0]], self.lengths[word[0]]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every word found, left to right."""
