@@ -139,6 +139,7 @@ class _SortedDictionary:
         self._start = header_end + 1
         self._end = len(data) - len(b"#end\n")
         self._searches = 0
+        self._found: dict[str, int | None] = {}  # every word looked up, and its entry
         self._lines: list[str] | None = None  # every `word freq tag` line, once loaded
         self._words: list[str] = []  # their words, in the same (sorted) order
         return True
@@ -204,13 +205,20 @@ class _SortedDictionary:
 
     def lookup(self, word: str) -> int | None:
         """jieba's FREQ entry for `word`: its frequency, 0 for a mere prefix, None if absent."""
+        try:
+            return self._found[word]  # user words share their segments (…区, …县, …市)
+        except KeyError:
+            pass
         line = self._first_line_at_or_after(word)
         if isinstance(line, bytes):
             line = line.decode("utf-8")
         found, _, freq = line.partition(" ")
         if found == word:
-            return int(freq.partition(" ")[0])
-        return 0 if found.startswith(word) else None
+            entry: int | None = int(freq.partition(" ")[0])
+        else:
+            entry = 0 if found.startswith(word) else None
+        self._found[word] = entry
+        return entry
 
     def tag(self, word: str) -> str | None:
         """jieba's part of speech for `word` (`n`, `v`, `nr`…), None when it is not a word."""
