@@ -25,13 +25,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
+
+import numpy as np
 
 from retrieval.models import Passage
 from retrieval.records import Record, Scanned, people_of, record_of
 from retrieval.summary import Summary, merge
-from retrieval.terms import Cutter, Joiner, Packed
+from retrieval.terms import Cutter, Joiner, Packed, arrays
 
 PARALLEL_FROM = 20_000  # passages to read before a second process pays for its start
 _BATCH = 2_000  # passages a worker reads at a time (about a third of a second)
@@ -83,11 +86,17 @@ class Cache:
 # What the workers need, set in the parent right before the fork: inherited, not pickled.
 # (passages, what cuts them, spans to cut, whether to scan, the cache)
 _FORK: tuple[Sequence[Passage], Cutter, set[int], bool, Cache] | None = None
-_Read = tuple[list[Scanned], list[tuple[int, tuple]]]
+# (scans, [(document, its vocabulary in the cutter's term ids, lengths, ids)], the cutter
+# (its process), the id of its first new term, its new terms)
+_Read = tuple[list[Scanned], list[tuple[int, np.ndarray, bytes, bytes]], int, int, list[str]]
 
 
 def _read(batch: list[tuple[int, Span]]) -> _Read:
-    """The scans of the documents of `batch` (when scanning) and the terms of those to cut."""
+    """The scans of the documents of `batch` (when scanning) and the terms of those to cut.
+
+    A document's terms are sent as id arrays, its vocabulary as the ids this process's cutter
+    gave its terms, and the cutter's new terms once (`terms.Joiner.learn`).
+    """
     assert _FORK is not None
     passages, cutter, cutting, scan, cache = _FORK
     ranged = getattr(passages, "iter_range", None)  # the store's: an entry read once, whole
@@ -103,10 +112,11 @@ def _read(batch: list[tuple[int, Span]]) -> _Read:
         if scan:
             scanned.append(part)
         if number in cutting:
-            packed = cutter.pack(normals, peoples)
+            packed, vocabulary = cutter.pack_with_ids(normals, peoples)
             cache.keep_terms(span, packed)
-            done.append((number, packed.to_value()))
-    return scanned, done
+            done.append((number, vocabulary, packed.lengths.tobytes(), packed.ids.tobytes()))
+    first, terms = cutter.new_terms()
+    return scanned, done, os.getpid(), first, terms
 
 
 def _uncollected(items: Iterable) -> Iterator:
@@ -192,10 +202,13 @@ def read_corpus(
     def scanned() -> Iterator[Scanned]:
         if not (scan or cut):
             return
-        for parts, done in _pass(passages, spans, tokenizer, cut, scan, cache, workers, bar):
-            for number, value in done:
+        for parts, done, cutter, first, terms in _pass(passages, spans, tokenizer, cut, scan,
+                                                       cache, workers, bar):
+            joiner.learn(cutter, first, terms)
+            for number, vocabulary, lengths, ids in done:
                 span = spans[number]
-                joiner.add(number, Packed.from_value(value, span.stop - span.start))
+                joiner.add_cut(number, cutter, vocabulary,
+                               *arrays(lengths, ids, span.stop - span.start, len(vocabulary)))
             yield from parts
 
     if summary is None:

@@ -148,6 +148,10 @@ class Sentence:
     end: int
     text: str
     mentions: tuple[Mention, ...]  # positions within `text`
+    # Whether a speech verb occurs in it. Most sentences hold none (nine in ten of a news
+    # archive's), and then the rules whose patterns all need one cannot match: they are not
+    # tried (they were about a tenth of chunking).
+    cued: bool = True
 
 
 Rule = Callable[[Sentence, Reading], bool]
@@ -184,7 +188,8 @@ def read_reported(text: str, paragraph: int, cast: Cast, close: bool = False) ->
                              or _nickname(sentence_text, cast)):
             mentions = cast.mentions(sentence_text)
         marks.append((start, cast.pronoun(paragraph)))
-        sentence = Sentence(start, end, sentence_text, tuple(mentions))
+        sentence = Sentence(start, end, sentence_text, tuple(mentions),
+                            _CUE_ANYWHERE.search(sentence_text) is not None)
         for rule in SENTENCE_RULES:
             if rule(sentence, reading):
                 break
@@ -229,6 +234,8 @@ def letter_speaks(sentence: Sentence, reading: Reading) -> bool:
 def pronoun_speaks(sentence: Sentence, reading: Reading) -> bool:
     """`他强调，…` (or `有一次船模翻了，他说，…`): the person the narration is about, when one
     is clear; the clause before the pronoun stays narration."""
+    if not sentence.cued:
+        return False
     cue = _PRONOUN_CUE.search(sentence.text)
     if cue is None or cue.start() and (sentence.mentions and sentence.mentions[0].start < cue.start()):
         return False
@@ -244,6 +251,8 @@ def pronoun_speaks(sentence: Sentence, reading: Reading) -> bool:
 
 def person_speaks(sentence: Sentence, reading: Reading) -> bool:
     """A named person or group before a speech verb: the rest of the sentence is theirs."""
+    if not sentence.cued:
+        return False
     group = _speaking_group(sentence, reading.cast, reading.cue)
     if group is None:
         return False
@@ -274,6 +283,8 @@ def person_speaks(sentence: Sentence, reading: Reading) -> bool:
 def unnamed_speaks(sentence: Sentence, reading: Reading) -> bool:
     """`大家认为`, `会议强调`, `有关负责人表示`, `一位村民说`: a voice nobody can name."""
     text = sentence.text
+    if not sentence.cued:
+        return False
     if not (_collective_cue(text) or _UNNAMED_VOICE.match(text)
             or (not sentence.mentions and _OTHER_VOICE.match(text))):
         return False

@@ -141,7 +141,11 @@ def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
                 i += 1
                 continue
         if line.kind is Kind.HEADING:
-            if seen_text and (line.level == 1 or signed or _opens_article(content, i)):
+            continues = bool(headings_run) and headings_run[-1].endswith("——")
+            # `宁波、丽水学习组——` over `工会建设要…`: a section of the page under its banner, not
+            # an article of its own, even with a lead of its own.
+            if seen_text and not continues and not line.text.endswith("——") and (
+                    line.level == 1 or signed or _opens_article(content, i)):
                 article = line.text  # a new article: its headline, its own sections
                 # The section before ends, unless it is a byline still waiting for its text
                 # (`**匙涛**` printed above its article's headline).

@@ -69,12 +69,7 @@ class Packed:
         if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], list)):
             raise ValueError("not packed terms")
         vocabulary, lengths_raw, ids_raw = value
-        lengths = np.frombuffer(lengths_raw, dtype=np.int32)
-        ids = np.frombuffer(ids_raw, dtype=np.int32)
-        if len(lengths) != passages or int(lengths.sum()) != len(ids) \
-                or (len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < len(vocabulary)):
-            raise ValueError("term arrays do not agree")
-        return cls(vocabulary, lengths, ids)
+        return cls(vocabulary, *arrays(lengths_raw, ids_raw, passages, len(vocabulary)))
 
     def select(self, positions: Sequence[int]) -> Packed:
         """The terms of the passages at `positions` (ascending), numbered among themselves."""
@@ -94,21 +89,70 @@ class Packed:
         return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
 
 
+def arrays(lengths_raw: bytes, ids_raw: bytes, passages: int,
+           vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lengths and ids arrays of `Packed.to_value()`'s bytes; ValueError when they are not
+    those of `passages` passages over a vocabulary of `vocabulary` terms."""
+    lengths = np.frombuffer(lengths_raw, dtype=np.int32)
+    ids = np.frombuffer(ids_raw, dtype=np.int32)
+    if len(lengths) != passages or int(lengths.sum()) != len(ids) \
+            or (len(ids) and not 0 <= int(ids.min()) <= int(ids.max()) < vocabulary):
+        raise ValueError("term arrays do not agree")
+    return lengths, ids
+
+
 class Joiner:
     """Documents' terms renumbered into one vocabulary as they arrive, then put side by side.
 
     A document's own vocabulary is dropped as soon as it is renumbered: kept until the end, the
     5,000 documents of a million passages held fifteen million short strings (about 1 GB).
+
+    A document cut by a `Cutter` in a worker may come as its vocabulary in that cutter's own
+    term ids (`add_cut`), with the cutter's new terms sent once (`learn`): a worker's terms
+    are then looked up by their string once each, not once for every document that uses them
+    (a million passages hold thirty million document-vocabulary strings, and looking each up
+    in a vocabulary of a million terms was most of the parent's time).
     """
 
     def __init__(self) -> None:
         self._ids = _Ids()
         self._parts: dict[object, tuple[np.ndarray, np.ndarray]] = {}
+        # per cutter: its term id -> the id here (-1: not known yet), and the strings of those
+        # not known yet
+        self._mapped: dict[object, np.ndarray] = {}
+        self._pending: dict[object, dict[int, str]] = {}
 
     def add(self, key: object, packed: Packed) -> None:
         remap = np.fromiter(map(self._ids.__getitem__, packed.vocabulary), dtype=np.int32,
                             count=len(packed.vocabulary))
         self._parts[key] = packed.lengths, remap[packed.ids] if len(packed.ids) else packed.ids
+
+    def learn(self, cutter: object, first: int, terms: Sequence[str]) -> None:
+        """The terms `cutter` numbered `first`, `first + 1`, … (after those learnt before)."""
+        mapped = self._mapped.get(cutter, np.zeros(0, dtype=np.int32))
+        if first != len(mapped):
+            raise ValueError(f"terms of a cutter from {first}, expected from {len(mapped)}")
+        get = self._ids.get
+        found = np.fromiter((get(term, -1) for term in terms), dtype=np.int32, count=len(terms))
+        pending = self._pending.setdefault(cutter, {})
+        for offset in np.flatnonzero(found < 0).tolist():
+            pending[first + offset] = terms[offset]
+        self._mapped[cutter] = np.concatenate([mapped, found])
+
+    def add_cut(self, key: object, cutter: object, vocabulary: np.ndarray, lengths: np.ndarray,
+                ids: np.ndarray) -> None:
+        """`add` a document whose vocabulary is given in `cutter`'s term ids (`learn`)."""
+        mapped = self._mapped[cutter]
+        remap = mapped[vocabulary]
+        missing = np.flatnonzero(remap < 0)
+        if len(missing):
+            # New here: numbered in the document's order, as `add` numbers them.
+            pending = self._pending[cutter]
+            number = self._ids.__getitem__
+            for position in missing.tolist():
+                remap[position] = number(pending.pop(int(vocabulary[position])))
+            mapped[vocabulary[missing]] = remap[missing]
+        self._parts[key] = lengths, remap[ids] if len(ids) else ids
 
     def join(self, keys: Sequence[object]) -> Packed:
         """The parts of `keys`, in that order, as one `Packed` (and forgotten)."""
@@ -150,6 +194,7 @@ class Cutter:
     def __init__(self, tokenizer: object) -> None:
         self.tokenizer = tokenizer
         self._ids = _Ids()
+        self._sent = 0  # terms handed on by `new_terms`
         self._words = _WordIds(tokenizer, self._ids)
         self._people: dict[str, list[int]] = {}
         # name or title -> (whether it starts with a separator, its words' ids, its abbreviations')
@@ -179,6 +224,11 @@ class Cutter:
     def pack(self, normals: Sequence[str], peoples: Sequence[str]) -> Packed:
         """One document's terms (`ids` of each of its passages), numbered among themselves as
         `Packed.of` numbers them: in order of first appearance."""
+        return self.pack_with_ids(normals, peoples)[0]
+
+    def pack_with_ids(self, normals: Sequence[str],
+                      peoples: Sequence[str]) -> tuple[Packed, np.ndarray]:
+        """`pack`, and the packed vocabulary as this cutter's term ids (see `Joiner.learn`)."""
         cut = list(map(self.ids, normals, peoples))
         lengths = np.fromiter(map(len, cut), dtype=np.int32, count=len(cut))
         ids = np.fromiter(chain.from_iterable(cut), dtype=np.int32, count=int(lengths.sum()))
@@ -187,8 +237,15 @@ class Cutter:
         renumber = np.empty(len(order), dtype=np.int32)
         renumber[order] = np.arange(len(order), dtype=np.int32)
         terms = self._ids.terms
-        return Packed([terms[number] for number in distinct[order].tolist()], lengths,
-                      renumber[local.reshape(-1)])
+        vocabulary = distinct[order]
+        return Packed([terms[number] for number in vocabulary.tolist()], lengths,
+                      renumber[local.reshape(-1)]), vocabulary.astype(np.int32)
+
+    def new_terms(self) -> tuple[int, list[str]]:
+        """The terms this cutter numbered since the last call, and the id of the first."""
+        first = self._sent
+        self._sent = len(self._ids.terms)
+        return first, self._ids.terms[first:]
 
     def _people_ids(self, people: str) -> list[int]:
         """The ids of `tokenizer.tokens(people)`, put together from each name and title alone.

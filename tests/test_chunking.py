@@ -89,3 +89,25 @@ def test_any_text_chunks_without_error_and_segments_join(pieces):
     for passage in passages_of(text):
         assert "".join(s.text for s in passage.segments) == passage.text
         assert passage.text.strip()
+
+
+def test_the_headline_is_read_from_the_leading_lines_alone():
+    # Reading a file names it by its headline from `leading_lines`, which classifies only the
+    # top of the file: the title must be the one the whole page's classification gives.
+    from retrieval.layout import classify_document, leading_lines
+    from retrieval.loading import document_paths
+    from retrieval.sections import document_title
+    from tests.conftest import SEEDS
+
+    texts = [path.read_text("utf-8") for path in document_paths(SEEDS)]
+    texts += [
+        "一个很长的标题写成了句子没有句号——在开学典礼上的讲话\n\n正文第一段。\n",
+        "\n\n标题\n——副标题\n\n第一段。\n\n小标题\n\n东阳市总工会主席周文海\n\n第二段。\n",
+        "正文第一段就是一句话。\n\n下一段。\n",
+        "标题\n\n小标题一\n\n小标题二\n\n市总工会主席李明：**主动作为**\n\n正文。\n",
+        "", "\n\n", "只有一个标题\n",
+        "# 一级标题\n\n## 二级标题\n\n答：回答一句话。\n",
+    ]
+    for text in texts:
+        assert document_title(leading_lines(text), "fallback") == \
+            document_title(classify_document(text), "fallback"), text[:40]

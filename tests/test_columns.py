@@ -120,3 +120,30 @@ def test_two_rounds_of_continuations_in_section_order():
     # Reading order: each section's continuations follow its own text.
     east = [p.text for p in passages if p.speakers and p.speakers[0].name == "周文海"]
     assert east[0].startswith("今年东阳工会") and "贡献力量" in east[-1]
+
+
+def test_join_scores_are_jiebas_own() -> None:
+    # The column model scores joins with jieba's unigram model, computed in columns.py without
+    # jieba's DAG dicts and with the text after a cut scored once: the figures must be jieba's.
+    import random
+
+    import jieba
+
+    from retrieval.columns import _best_log_prob, _routes
+
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+
+    def jiebas(text: str) -> float:
+        route: dict[int, tuple[float, int]] = {}
+        tokenizer.calc(text, tokenizer.get_DAG(text), route)
+        return route[0][0]
+
+    rng = random.Random(6)
+    alphabet = "认真学习领会省委全会精神具体内容包括工会职工服务大局建功立业新的一年劳模工匠"
+    texts = ["学习领会", "具体内容", "领会", "会省委全", "x", "工会。"]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(1, 8))) for _ in range(400)]
+    for text in texts:
+        assert _best_log_prob(text) == jiebas(text), text
+        for cut in range(1, len(text)):
+            assert _routes(text, _routes(text[cut:]))[0] == jiebas(text), (text, cut)

@@ -379,3 +379,19 @@ def test_docx_text_boxes_are_read_once(tmp_path):
     text = extract(buffer.getvalue(), "boxes.docx").text
     assert text.count(PARAGRAPHS[2]) == 1 and text.count(PARAGRAPHS[3]) == 1
     assert text.index(PARAGRAPHS[0]) < text.index(PARAGRAPHS[2]) < text.index(PARAGRAPHS[3])
+
+
+def test_text_of_common_characters_is_readable_without_a_look_at_each():
+    # `readable` accepts a text of common characters (ASCII, CJK, punctuation) at once; none of
+    # them may be a control, private-use, surrogate or unassigned character.
+    import unicodedata
+
+    from retrieval.readers.encoding import _UNCOMMON, readable
+
+    common = [chr(c) for c in range(0x10000) if _UNCOMMON.match(chr(c)) is None]
+    assert len(common) > 20000
+    assert not [ch for ch in common if unicodedata.category(ch) in {"Cc", "Co", "Cs", "Cn"}
+                and ch not in "\n\r\t\f"]
+    assert _UNCOMMON.match("\U00020000") and _UNCOMMON.match("\ue000")
+    assert readable("工会\n\t　职工。") and readable("")
+    assert not readable("工会" + "\x01" * 10) and not readable("\ue000" * 5 + "工会")

@@ -152,6 +152,21 @@ def test_damaged_sorted_dictionary_is_rebuilt(tmp_path):
     assert again.total == first.total
 
 
+def test_the_loaded_dictionary_answers_as_the_mapped_file(tmp_path):
+    # After LOAD_AFTER look-ups the sorted words are searched in memory: same answers.
+    queries = ["工会", "中华人民共", "郑荣胜", "", "a", "1号店", "龢", "\U0010ffff", "工会 主席", "工"]
+    mapped = _SortedDictionary(tmp_path)
+    before = [(mapped.lookup(q), mapped.tag(q)) for q in queries]
+    assert before[0] == (981, "n") and before[1] == (0, None) and before[2] == (None, None)
+    loaded = _SortedDictionary(tmp_path)
+    loaded.LOAD_AFTER = 0
+    assert [(loaded.lookup(q), loaded.tag(q)) for q in queries] == before
+    assert loaded._lines is not None and mapped._lines is None
+    words = loaded._words[::997] + [w[:-1] for w in loaded._words[5::1009]]
+    words += [w + "们" for w in loaded._words[7::1013]]
+    assert [loaded.lookup(w) for w in words] == [mapped.lookup(w) for w in words]
+
+
 def test_re_added_dictionary_words_leave_both_totals_alike(tmp_path):
     """jieba adds a re-added word's frequency to its total without taking the old one off.
 

@@ -63,6 +63,50 @@ def test_join_keeps_passage_order_under_one_vocabulary():
     assert _join([]).tokens() == []
 
 
+def test_documents_sent_in_a_cutters_own_ids_join_as_their_strings_would():
+    # Workers send a document's vocabulary as their cutter's term ids and each new term once
+    # (`learn`, `add_cut`); the joined vocabulary and ids must be those of `add` with strings,
+    # whatever the two cutters met first, and with documents from the cache added before.
+    import random
+
+    rng = random.Random(15)
+    words = [f"词{i}" for i in range(60)]
+    docs = [[[rng.choice(words) for _ in range(rng.randint(0, 12))] for _ in range(rng.randint(1, 4))]
+            for _ in range(40)]
+    cached = {3, 17}
+    plain, sent = Joiner(), Joiner()
+    for number in sorted(cached):
+        plain.add(number, Packed.of(docs[number]))
+        sent.add(number, Packed.of(docs[number]))
+    cutters = {"a": [], "b": []}  # each cutter's own numbering of the terms it met
+    learnt = {"a": 0, "b": 0}
+    for start in range(0, 40, 5):  # batches of five documents, alternately on two cutters
+        cutter = "a" if start % 10 == 0 else "b"
+        known = cutters[cutter]
+        batch = []
+        for number in range(start, start + 5):
+            if number in cached:
+                continue
+            packed = Packed.of(docs[number])
+            for term in packed.vocabulary:
+                if term not in known:
+                    known.append(term)
+            if rng.random() < 0.3:
+                known.append(f"未用{number}")  # numbered, used by no document of the batch
+            batch.append((number, packed, np.array([known.index(t) for t in packed.vocabulary],
+                                                   dtype=np.int32)))
+        sent.learn(cutter, learnt[cutter], known[learnt[cutter]:])
+        learnt[cutter] = len(known)
+        for number, packed, vocabulary in batch:
+            plain.add(number, packed)
+            sent.add_cut(number, cutter, vocabulary, packed.lengths, packed.ids)
+    one, two = plain.join(range(40)), sent.join(range(40))
+    assert one.vocabulary == two.vocabulary
+    assert one.ids.tolist() == two.ids.tolist() and one.lengths.tolist() == two.lengths.tolist()
+    with pytest.raises(ValueError):
+        sent.learn("a", 0, ["词1"])  # not where its terms left off
+
+
 def test_select_keeps_the_chosen_passages_and_only_their_terms():
     tokens = [Tokenizer().tokens(text) for text in TEXTS]
     chosen = Packed.of(tokens).select([0, 3])

@@ -145,9 +145,9 @@ def document_of(name: str, extracted: Extracted) -> Document:
 def headline(text: str, fallback: str) -> str:
     """The headline the layout finds at the top of `text`, or `fallback`."""
     from retrieval.chunking import document_title  # chunking imports this module's users
-    from retrieval.layout import classify_document  # not needed to list a folder at each start
+    from retrieval.layout import leading_lines  # not needed to list a folder at each start
 
-    return document_title(classify_document(text), fallback=fallback)
+    return document_title(leading_lines(text), fallback=fallback)
 
 
 def load_documents(folder: Path) -> Iterator[Document | DocumentError]:

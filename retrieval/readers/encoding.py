@@ -10,6 +10,7 @@ refused with the reason, in Chinese: never a silent mis-decoding.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from retrieval.errors import DocumentError
@@ -21,9 +22,19 @@ _FAMILIES = {
 }
 
 
+# Characters that are never control, private-use, surrogate or unassigned ones: layout, ASCII,
+# the CJK ideographs of Unicode 1.1 and the CJK and full-width punctuation most text is made of.
+# A text of only these is readable without looking at each character's category (a tenth
+# of reading a file).
+_COMMON = "\n\r\t\f\xa0 -~\u2014\u2018\u2019\u201c\u201d\u2026\u3000-\u303f\u4e00-\u9fa5\uff01-\uff5e"
+_UNCOMMON = re.compile(f"[^{_COMMON}]")
+
+
 def readable(text: str) -> bool:
     """True when nearly every character is printable text (no control or private-use runs)."""
     if not text:
+        return True
+    if _UNCOMMON.search(text) is None:
         return True
     bad = sum(
         1 for ch in text
