@@ -15,6 +15,7 @@ document's file name after its number, `dev_02_presser_trad.txt` → presser_tra
 
     .venv/bin/python benchmarks/question_calibration.py
     .venv/bin/python benchmarks/question_calibration.py --data benchmarks/devset --failures
+    .venv/bin/python benchmarks/question_calibration.py --data benchmarks/rankset --failures
 """
 
 from __future__ import annotations

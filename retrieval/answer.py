@@ -39,18 +39,24 @@ from retrieval.lexicon import ASKING_WORDS
 from retrieval.models import Answer, Context, Document, Hit, Passage, Speaker, SpeakerStat
 from retrieval.questions import Intent, read_question
 from retrieval.ranking import (
+    ANSWER_FOLLOWS,
     COMMON,
+    ENTITY_ABSENT,
+    NAMED_NEAR,
+    QUESTION_PENALTY,
     MIN_COVERAGE,
     MIN_COVERAGE_REST,
     NEAR,
     Judged,
     Query,
+    focus_of,
     judge,
+    lead_factor,
     weigh,
 )
 from retrieval.snippets import best_sentences, own_words, shingles, speaker_at
 from retrieval.reading import read_corpus, spans_of
-from retrieval.records import index_text
+from retrieval.records import people_of
 from retrieval.summary import Summary
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.vocabulary import corpus_terms, quoted_terms
@@ -65,6 +71,9 @@ INVALID = "请输入一个关于文档内容的问题。"
 FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（不要用英文或拼音）。"
 UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
 NO_MORE = "{name}没有更多的发言了。"
+AROUND = 12  # the best pooled passages whose neighbours are read (section openings, leads)
+OPENING_LOOKBACK = 3  # short paragraphs (a salutation, a dateline) that may stand before a lead
+SUBSTANCE = 40  # characters of a paragraph before which a later one is no longer the opening
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
 _ABBREVIATION = re.compile(r"[一二三四五六七八九十][\u4e00-\u9fff]")
 
@@ -211,8 +220,8 @@ class Answerer:
         normal = normalize(intent.topic)
         for term in self._query(intent).missing:
             at = normal.find(term)
-            for start in range(max(0, at - 3), at + 1) if at >= 0 else ():
-                for length in (4, 3):
+            for start in range(max(0, at - 5), at + 1) if at >= 0 else ():
+                for length in (6, 5, 4, 3):
                     window = normal[start:start + length]
                     if len(window) < length or term not in window:
                         continue
@@ -269,9 +278,17 @@ class Answerer:
         ]
 
     def _query(self, intent: Intent) -> Query:
-        return weigh(self.query_terms(intent.topic), self.index.df, len(self._summary.searchable),
-                     self._known, intent.kind in ("who", "speaker"), quoted_terms(intent.topic),
-                     self._phrases(intent.topic), self.tokenizer.tag)
+        topic = intent.topic
+        asked = intent.asked
+        if asked is not None and asked.is_count and asked.phrase:
+            # 多少钱, 比例: the answer states a sum or a share, not these words.
+            topic = normalize(topic).replace(asked.phrase, " ")
+        # Other words for what the question names, those the corpus uses (父亲 for 爸爸).
+        topic = " ".join([topic, *(w for w in intent.also if self.index.df(w))])
+        query = weigh(self.query_terms(topic), self.index.df, len(self._summary.searchable),
+                      self._known, intent.kind == "who", quoted_terms(topic),
+                      self._phrases(topic), self.tokenizer.tag)
+        return replace(query, focus=focus_of(normalize(topic), query, self.tokenizer.tag))
 
     def _search(self, intent: Intent, k: int, among: np.ndarray | None = None,
                 declines: bool | None = None, within: frozenset[int] | None = None) -> list[Hit]:
@@ -282,7 +299,7 @@ class Answerer:
         passages (corpus indices) of a date range."""
         declines = among is None if declines is None else declines
         query = self._query(intent)
-        if not query.terms or (declines and query.unanswerable):
+        if not query.terms:
             return []
         if within is not None:
             dated = self._positions(sorted(within))
@@ -301,35 +318,40 @@ class Answerer:
                     if allowed is None or position in allowed:
                         holding[position] = holding.get(position, 0.0) + weight
             results = sorted(holding.items())[:len(self._summary.searchable)]
-        people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
-        # Terms and normalised text only for the pooled passages, not kept for the corpus.
-        present = self.index.present(list(query.terms), [position for position, _ in results])
-        scored: list[tuple[Judged, int]] = []
-        for (position, score), terms in zip(results, present):
-            passage = self.passages[self._summary.searchable[position]]
-            if passage.id in intent.exclude:
-                continue
-            speaks = bool(people) and any(
-                name in people for s in passage.speakers for name in _names(s))
-            judged = judge(query, score, normalize(index_text(passage)),
-                           normalize(passage.document_title), terms, speaks=speaks,
-                           opening=passage.paragraph <= 1, about_person=bool(people),
-                           wants=intent.wants)
-            scored.append((judged, position))
-        scored.sort(key=lambda row: -row[0].score)
+        results, query = self._dated(intent, query, results)
+        if declines and query.unanswerable:
+            query = self._titled(query, results)
+            if query.unanswerable:
+                return []
+        scored = self._judge_all(intent, query, results)
+        scored = self._answers_follow(intent, query, scored, among)
         postings: dict[str, list[int]] = {}
+        # Looking around a passage reads its neighbours: only for the best of the pool.
+        scored.sort(key=lambda row: -row[0].score)
+        scored[:AROUND] = [(self._in_context(self._late_opening(judged, position, query,
+                                                                 bool(intent.people or
+                                                                      intent.speaker)),
+                                             position, query, postings), position)
+                           for judged, position in scored[:AROUND]]
+        scored.sort(key=lambda row: -row[0].score)
 
         def answers(judged: Judged, position: int, threshold: float) -> bool:
             return judged.coverage >= threshold and all(
                 self._named_near(term, position, postings) for term in judged.lacking)
 
-        if declines and not any(answers(j, p, MIN_COVERAGE) for j, p in scored):
-            return []
+        if declines:
+            # The question is answered when a passage holds enough of it, names what it is
+            # about and states an answer of the kind it asks for (a sum for 多少钱, a year
+            # for 哪一年): that passage comes first, others that hold less of it after.
+            first = next((row for row in scored if answers(row[0], row[1], MIN_COVERAGE)
+                          and row[0].stated and row[0].focused and row[0].resolved), None)
+            if first is None:
+                return []
+            scored = [first] + [row for row in scored if row is not first]
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for judged, position in scored:
-            if declines and not answers(judged, position, MIN_COVERAGE if not hits
-                                        else MIN_COVERAGE_REST):
+            if declines and hits and not answers(judged, position, MIN_COVERAGE_REST):
                 continue
             passage = self.passages[self._summary.searchable[position]]
             grams = shingles(passage.text)
@@ -341,6 +363,150 @@ class Answerer:
             if len(hits) >= k:
                 break
         return hits
+
+    def _in_context(self, judged: Judged, position: int, query: Query,
+                    postings: dict[str, list[int]]) -> Judged:
+        """A passage that does not name what the question names, but whose lead or label a
+        few paragraphs before does (`区市场监管局：…` heading the unit whose head `指出…`), is
+        about it: those names count for its share of the question, and it is ranked as one
+        that names them, a little below."""
+        # A number (`第四届`, `2023`) is a detail the passage must state itself; a person's
+        # own paragraphs name them through attribution, and the next paragraph of a transcript
+        # may well be someone else's.
+        near = tuple(t for t in judged.lacking if not any(ch.isdigit() for ch in t)
+                     and t not in self.directory.people
+                     and self._named_near(t, position, postings))
+        if not near:
+            return judged
+        coverage = query.held(judged.matched + near) / (query.total or 1.0)
+        score = judged.score / ENTITY_ABSENT * NAMED_NEAR
+        score *= (0.5 + coverage) / (0.5 + judged.coverage)
+        return replace(judged, score=score, coverage=coverage,
+                       lacking=tuple(t for t in judged.lacking if t not in near),
+                       matched=judged.matched + near)
+
+    def _dated(self, intent: Intent, query: Query, results: list[tuple[int, float]]
+               ) -> tuple[list[tuple[int, float]], Query]:
+        """The pooled passages narrowed to the year or month the question names (`2024年的读书节
+        …`) when some of them come from documents dated within it: those dated otherwise are
+        left out, undated ones kept, and the date is no longer a word a passage must hold
+        (a report dated 2024 need not print the year). Where no document found is dated within
+        it, the date stays words of the question. Only the pool is read, never the corpus."""
+        if intent.period is None or not results:
+            return results, query
+        period, words = intent.period
+        searchable = self._summary.searchable
+        dates = [self.passages[searchable[position]].source.date for position, _ in results]
+        if not any(date and period.holds(date) for date in dates):
+            return results, query
+        kept = [row for row, date in zip(results, dates) if not date or period.holds(date)]
+        drop = set(words)
+        weights = {t: w for t, w in query.weights.items() if t not in drop}
+        return kept, replace(query, weights=weights, entities=query.entities - drop,
+                             missing=query.missing - drop,
+                             unknown_words=query.unknown_words - drop)
+
+    def _titled(self, query: Query, results: Sequence[tuple[int, float]]) -> Query:
+        """`query` with the words it names that only a document's title holds (`在滨江师范大学
+        …上的讲话`: titles are not indexed) no longer missing, looked for in the titles of the
+        passages the rest of the question finds."""
+        titles = {self.passages[self._summary.searchable[position]].document_title
+                  for position, _ in results}
+        text = "\n".join(normalize(title) for title in titles)
+        found = {t for t in query.missing | query.unknown_words if t in text}
+        if not found:
+            return query
+        return replace(query, missing=query.missing - found,
+                       unknown_words=query.unknown_words - found)
+
+    def _judge_all(self, intent: Intent, query: Query,
+                   results: Sequence[tuple[int, float]]) -> list[tuple[Judged, int]]:
+        """Each pooled (position, BM25 score) judged for how it answers `intent`."""
+        people = {p.name for p in (*intent.people, *([intent.speaker] if intent.speaker else []))}
+        # Terms and normalised text only for the pooled passages, not kept for the corpus.
+        present = self.index.present(list(query.terms), [position for position, _ in results])
+        scored: list[tuple[Judged, int]] = []
+        for (position, score), terms in zip(results, present):
+            passage = self.passages[self._summary.searchable[position]]
+            if passage.id in intent.exclude:
+                continue
+            speaks = bool(people) and any(
+                name in people for s in passage.speakers for name in _names(s))
+            # The heading of its section (`外国语学院：…`) says what a passage is about, as
+            # its document's title does.
+            text = normalize(passage.text)
+            people_text = people_of(passage)
+            judged = judge(query, score, f"{text} {normalize(people_text)}" if people_text else text,
+                           _heading(passage.document_title, passage.section), terms,
+                           speaks=speaks,
+                           opening=passage.paragraph <= 1 + OPENING_LOOKBACK
+                           and self._opening(self._summary.searchable[position]),
+                           about_person=bool(people), asked=intent.asked, text=text)
+            scored.append((judged, position))
+        return scored
+
+    def _answers_follow(self, intent: Intent, query: Query, scored: list[tuple[Judged, int]],
+                        among: np.ndarray | None) -> list[tuple[Judged, int]]:
+        """The paragraph after one that asks (`问：…？`, a reporter's question) answers it: it
+        ranks at least as its question would have, and holds what its question holds. Its
+        question's words echo the user's; its own may put them otherwise."""
+        searchable = self._summary.searchable
+        allowed = None if among is None else set(among.tolist())
+        asking = [(judged, position) for judged, position in scored
+                  if judged.asks and position + 1 < len(searchable)
+                  and (allowed is None or position + 1 in allowed)
+                  and self.passages[searchable[position + 1]].document_id
+                  == self.passages[searchable[position]].document_id]
+        if not asking:
+            return scored
+        at = {position: i for i, (_, position) in enumerate(scored)}
+        unpooled = sorted({position + 1 for _, position in asking} - set(at))
+        if unpooled:
+            found = dict(self.index.search(list(query.terms), len(unpooled),
+                                           np.asarray(unpooled, dtype=np.int64)))
+            for judged, position in self._judge_all(
+                    intent, query, [(p, found.get(p, 0.0)) for p in unpooled]):
+                at[position] = len(scored)
+                scored.append((judged, position))
+        for question, position in asking:
+            if position + 1 not in at:
+                continue  # excluded (a follow-up's passages already shown)
+            i = at[position + 1]
+            answer, _ = scored[i]
+            if answer.asks:
+                continue
+            scored[i] = (replace(answer, score=max(answer.score, question.score / QUESTION_PENALTY
+                                                   * ANSWER_FOLLOWS),
+                                 coverage=max(answer.coverage, question.coverage),
+                                 lacking=tuple(t for t in answer.lacking
+                                               if t in question.lacking),
+                                 matched=tuple(dict.fromkeys(answer.matched + question.matched))),
+                         position + 1)
+        return scored
+
+    def _late_opening(self, judged: Judged, position: int, query: Query,
+                      about_person: bool) -> Judged:
+        """`judged` with the prior against leads, for a passage further down its document that
+        opens a section (`judge` was told only of a document's opening, which costs no read)."""
+        index = self._summary.searchable[position]
+        passage = self.passages[index]
+        if judged.lead or passage.paragraph <= 1 + OPENING_LOOKBACK or not self._opening(index):
+            return judged
+        return replace(judged, score=judged.score * lead_factor(
+            normalize(passage.text), about_person), lead=True)
+
+    def _opening(self, index: int) -> bool:
+        """Whether the passage at corpus `index` opens its document or its section (an
+        article's or a unit's lead): no paragraph of substance stands before it there. A
+        salutation, a dateline or a name line before it does not count."""
+        passage = self.passages[index]
+        for before in range(index - 1, max(-1, index - 1 - OPENING_LOOKBACK), -1):
+            other = self.passages[before]
+            if other.document_id != passage.document_id or other.section != passage.section:
+                return True
+            if len(other.text) >= SUBSTANCE:
+                return False
+        return passage.paragraph <= 1 + OPENING_LOOKBACK
 
     def _positions(self, passages: Sequence[int]) -> np.ndarray:
         """The searchable positions of the passages at `passages` (corpus indices); passages
@@ -400,7 +566,7 @@ class Answerer:
                 return Answer(question, "not_found", note=self._hint(
                     f"{_guess_note(intent)}没有找到{speaker.name}关于这个问题的发言。"))
         if not hits:
-            hits = self._own_passages(speaker, k, intent.exclude, within)
+            hits = self._own_passages(speaker, k, intent.exclude, within, intent.cue)
         if not hits:
             note = self._hint(NO_MORE.format(name=speaker.name) if intent.exclude else NOT_FOUND)
             return Answer(question, "not_found", speaker=speaker, note=note)
@@ -409,9 +575,11 @@ class Answerer:
                       note=_guess_note(intent))
 
     def _own_passages(self, speaker: Speaker, k: int, exclude: frozenset[str],
-                      within: frozenset[int] | None = None) -> list[Hit]:
-        """A speaker's passages with the most of their words first, duplicates left out (and
-        those outside `within`, a date range's passages)."""
+                      within: frozenset[int] | None = None, cue: str = "") -> list[Hit]:
+        """The `k` passages with the most of a speaker's words, duplicates left out (and those
+        outside `within`, a date range's passages), in reading order: what they said, from
+        where they begin, greetings last. Those where they speak with `cue` (`还透露` for
+        `透露了什么`) first."""
         hits: list[Hit] = []
         kept: list[set[str]] = []
         for i in self._summary.ranked.get(speaker.name, []):
@@ -427,7 +595,12 @@ class Answerer:
             hits.append(Hit(passage, 0.0, len(hits) + 1, best_sentences(passage.text, (), {})))
             if len(hits) >= k:
                 break
-        return hits
+        by_id = self._summary.by_id
+        # A greeting (`各位委员：`) is theirs but says nothing: after what does.
+        hits.sort(key=lambda hit: (bool(cue) and cue not in normalize(hit.passage.text),
+                                   len(hit.passage.text) < SUBSTANCE,
+                                   by_id.get(hit.passage.id) or 0))
+        return [replace(hit, rank=i) for i, hit in enumerate(hits, 1)]
 
     def _who_is_answer(self, question: str, intent: Intent, k: int,
                        within: frozenset[int] | None = None) -> Answer:
@@ -460,6 +633,13 @@ class Answerer:
         hits = [replace(hit, rank=i) for i, hit in enumerate(found[:k], 1)]
         hits = hits or self._own_passages(speaker, k, frozenset(), within)
         return Answer(question, "who", tuple(hits), speaker=speaker, note=_guess_note(intent))
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading(title: str, section: str) -> str:
+    """A passage's document title and section heading, normalised: the same for all of a
+    section's passages, so normalised once."""
+    return normalize(f"{title} {section}")
 
 
 def _names(speaker: Speaker) -> set[str]:

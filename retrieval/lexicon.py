@@ -127,6 +127,7 @@ WHO_WORDS = _words("questions", "who")
 ASKS_FOR_WORDS = _words("questions", "asks_for_words")
 WHO = re.compile(alternation(WHO_WORDS))
 ASKS_FOR_WORDS_RE = re.compile(alternation(ASKS_FOR_WORDS))
+PLAIN_CUES = frozenset(_words("questions", "plain_cues"))
 # Everything that makes a question about a named person a question about their words.
 ASKS_FOR_SPEECH_RE = re.compile(alternation(ASKS_FOR_WORDS + SPEECH_VERBS))
 WHO_IS_RE = re.compile(alternation(_words("questions", "who_is")))
@@ -134,6 +135,9 @@ ASKS_FOR_POST_RE = re.compile(alternation(_words("questions", "asks_for_post")))
 ASKING_WORDS = frozenset(_words("questions", "asking"))
 ASKING_RE = re.compile(alternation(ASKING_WORDS))
 LIGHT_WORDS = frozenset(_words("questions", "light"))
+# `柯雨桐的父亲`: a relative of the person named, right after the name.
+RELATIVE_RE = re.compile(f"^的?(?:{alternation(_words('questions', 'relatives'))})")
+RELATIVE_WORDS = tuple(tuple(entry.split()) for entry in _words("questions", "relative_words"))
 FOLLOW_UP_PRONOUNS = _words("questions", "follow_up_pronouns")
 FOLLOW_UP_PRONOUN_RE = re.compile(f"^(?:{alternation(FOLLOW_UP_PRONOUNS)})")
 FOLLOW_UP_MORE_RE = re.compile(alternation(_words("questions", "follow_up_more")))
@@ -161,6 +165,53 @@ COUNT_RE = re.compile(
     f"(?:{alternation(_words('questions', 'measure_words'))})")
 # A date or year: 1926年, 9月18日, 去年三月.
 TIME_RE = re.compile(f"[{_NUMERAL}]+(?:年|月|日|号)|[去今明前]年|上世纪")
+
+# -- what kind of answer a question asks for (`retrieval.asked`) ---------------------------------
+ASKS_YEAR_RE = re.compile(alternation(_words("questions", "asks_year")))
+ASKS_DAY_RE = re.compile(alternation(_words("questions", "asks_day")))
+ASKS_CLOCK_RE = re.compile(alternation(_words("questions", "asks_clock")))
+ASKS_MONEY_RE = re.compile(f"(?:{alternation(_words('questions', 'asks_money'))})钱?")
+ASKS_SHARE_RE = re.compile(alternation(_words("questions", "asks_share")))
+ASKS_DURATION_RE = re.compile(alternation(_words("questions", "asks_duration")))
+ASKS_LENGTH_RE = re.compile(alternation(_words("questions", "asks_length")))
+ASKS_AGE_RE = re.compile(alternation(_words("questions", "asks_age")))
+ASKS_ORIGIN_RE = re.compile(alternation(_words("questions", "asks_origin")))
+UNIT_CLASSES = tuple(tuple(entry.split()) for entry in _words("questions", "unit_classes"))
+COUNT_WORDS = {entry.split()[0]: tuple(entry.split()[1:])
+               for entry in _words("questions", "count_words")}
+_UNITS = {unit for entry in UNIT_CLASSES for unit in entry} | set(
+    _words("questions", "measure_words"))
+# The unit a count asked for names: 多少吨, 几本, 多少个.
+ASKED_UNIT_RE = re.compile(f"(?:多少|几)({alternation(_UNITS)})")
+# A sum asked for by what it is (`工资多少`, `人均收入是多少`), and a share (`入住率有多高`).
+_HOW_MUCH = "(?:有|是|为|达到|能有|大约|大概|一共|共)?(?:多少|多高|多大|几成)"
+ASKS_SUM_RE = re.compile(f"({alternation(_words('questions', 'money_nouns'))}){_HOW_MUCH}")
+ASKS_RATE_RE = re.compile(f"(?:{alternation(_words('questions', 'share_endings'))}){_HOW_MUCH}")
+# A price by the unit (`多少钱一斤`, `一亩地要多少钱`): the unit it is asked by.
+ASKS_PER_RE = re.compile(
+    f"多少钱一({alternation(_UNITS)})|[一每]({alternation(_UNITS)})[^，,。？?]{{0,3}}多少钱")
+# A count and its unit, the unit captured: 六十二万人次, 四十个学时 (a unit after 个), 八万元.
+UNIT_COUNT_RE = re.compile(
+    f"(?<![第])[{_NUMERAL}][{_NUMERAL}.]*(?:[多余几][万亿])?[多余几]?"
+    f"(?:个(?=(?:{alternation(_UNITS)})))?({alternation(_UNITS)})")
+# A share: 百分之五十八, 58%, 四成.
+SHARE_RE = re.compile(f"百分之|[0-9.]+%|[{_NUMERAL}]成|分之[{_NUMERAL}]")
+# A year (1926年, 去年, 上世纪五十年代) and a day (3月6日, 6号).
+YEAR_RE = re.compile(f"[0-9〇零一二三四五六七八九]{{4}}年|[去今明前]年|上世纪|[{_NUMERAL}]+年前")
+DAY_RE = re.compile(f"[{_NUMERAL}]+(?:月[{_NUMERAL}]*|日|号)|[昨今明前]天|[昨今明]日")
+# A time of day: 晚上九点, 3时半, 十二点 (not 一点, "a little").
+CLOCK_RE = re.compile(f"(?!一点)[{_NUMERAL}]{{1,3}}(?:点|时)(?:半|[{_NUMERAL}]{{1,2}}分)?")
+ORIGIN_MARKERS = _words("questions", "origin_markers")
+# Where someone is from: 来自…, 老家…, 湖南长沙县人, or an apposition `老吴，福建莆田人，`.
+ORIGIN_RE = re.compile(
+    f"(?:{alternation(ORIGIN_MARKERS)})|[{CJK}](?:省|市|县|区|镇|乡|村|州)人[,，。、;；)）]"
+    f"|[,，][{CJK}]{{2,6}}人[,，。;；]")
+ORGANISATION_ASKERS = _words("questions", "organisation_askers")
+NOT_A_NAME_BEFORE = frozenset(_words("questions", "not_a_name_before"))
+ASKED_ORGANISATIONS = {entry.split()[0]: tuple(entry.split()[1:])
+                       for entry in _words("questions", "asks_organisation")}
+ASKS_ORGANISATION_RE = re.compile(
+    f"(?:{alternation(ORGANISATION_ASKERS)})({alternation(ASKED_ORGANISATIONS)})")
 
 # -- search --------------------------------------------------------------------------------
 STOP_WORDS = frozenset(_spaced("search", "stop_words"))

@@ -22,20 +22,24 @@ Every word list comes from the lexicon (`[questions]`, `[speech] verbs`, `[peopl
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from retrieval.asked import Asked, asked_for
+from retrieval.dates import DateRange
 from retrieval.directory import Directory, Found
 from retrieval.lexicon import (
     ASKING_RE,
-    ASKS_QUANTITY_RE,
-    ASKS_TIME_RE,
     ASKS_FOR_POST_RE,
     ASKS_FOR_SPEECH_RE,
     FOLLOW_UP_MORE_RE,
     FOLLOW_UP_PRONOUN_RE,
     FOLLOW_UP_TAIL_RE,
+    PLAIN_CUES,
+    RELATIVE_RE,
+    RELATIVE_WORDS,
     SETTING_RE,
     TITLE_END_RE,
     TITLE_RE,
@@ -46,6 +50,7 @@ from retrieval.models import Context, Speaker
 from retrieval.tokenize import normalize
 
 MAX_QUESTION = 500  # characters of a question that are read; the rest is ignored
+MAX_NAME = 8  # characters of a name a question may mistype (苏哈迪约诺 for 苏哈尔迪约诺)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TAG = re.compile(r"<[^<>]{0,200}>")
@@ -62,6 +67,8 @@ _SUBJECT_END = re.compile(r"对|就|在|关于|针对|围绕|向|给|跟|同|谈
 _OPENING = re.compile(rf"^(?:{ASKING_RE.pattern}|那么|那|另外|还有)+")
 _CLOSING = re.compile(rf"(?:{ASKING_RE.pattern}|是|都|又|也|还|曾|曾经|分别)+$")
 _POSSESSIVE = re.compile(r"的$")
+# A year or a month of one a question names: 2024年, 2024年3月 (not 2024级, 2024届).
+_PERIOD = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 
 Kind = Literal["who", "who_is", "speaker", "plain", "foreign", "unresolved"]
 
@@ -84,14 +91,26 @@ class Intent:
     setting: str = ""  # where a speaker question's words were said (在记者会上)
     people: tuple[Speaker, ...] = ()
     exclude: frozenset[str] = field(default_factory=frozenset)
+    also: tuple[str, ...] = ()  # other words for what the topic names (父亲 for 爸爸), if used
+    cue: str = ""  # a speaker question's telling speech verb (透露, 反驳), not a plain 说
 
-    @property
-    def wants(self) -> str:
-        """What kind of answer the question asks for: "quantity" (多少), "time" (哪一年), or ""."""
-        normal = normalize(self.text)
-        if ASKS_TIME_RE.search(normal):
-            return "time"
-        return "quantity" if ASKS_QUANTITY_RE.search(normal) else ""
+    @functools.cached_property
+    def period(self) -> tuple[DateRange, tuple[str, ...]] | None:
+        """The year or month the question names (`2024年`, `2024年3月`), as a range, with the
+        words that name it; None when it names none. Answers prefer documents dated within
+        it where some are; elsewhere the date is only words to search for."""
+        found = _PERIOD.search(normalize(self.text))
+        if found is None:
+            return None
+        year, month = found.group(1), found.group(2)
+        value = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else year
+        words = (year, f"{year}年", "年") + ((f"{month}月", month, "月") if month else ())
+        return DateRange.parse(value, value), words
+
+    @functools.cached_property
+    def asked(self) -> Asked | None:
+        """The kind of answer the question asks for (a count, a year, a place…), if any."""
+        return asked_for(normalize(self.text))
 
 
 def clean_question(text: str) -> str:
@@ -127,6 +146,14 @@ def read_question(question: str, directory: Directory, context: Context | None =
         # Cut the content apart from the asking: 谁说书要… would otherwise cut as 说书 + 要….
         return Intent("who", text, _WHO_ASKING.sub(" ", normal))
     names = directory.named(normal)
+    relative = RELATIVE_RE.match(normal[normal.find(names[0]) + len(names[0]):]) \
+        if names else None
+    if relative is not None:
+        # 柯雨桐的父亲怎么看…: about the father's words, wherever the text names him, and
+        # however (爸爸 asked, 父亲 written).
+        said = relative.group().lstrip("的")
+        also = tuple(w for group in RELATIVE_WORDS if said in group for w in group if w != said)
+        return Intent("plain", text, normal, also=also)
     if names:
         return _about(text, normal, names[0], directory.people[names[0]].speaker, (), directory)
     found = _reference(normal, directory)
@@ -154,8 +181,11 @@ def _about(text: str, normal: str, reference: str, speaker: Speaker,
     setting = SETTING_RE.search(rest)
     if setting is not None:
         rest = rest[:setting.start()] + " " + rest[setting.end():]
-    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest), speaker, guess,
-                  setting=setting.group(1) if setting else "")
+    # Only the cue that asks is dropped: a speech word after it is what they spoke of
+    # (`对新生提出了哪些希望`).
+    told = cue.group() if cue is not None and cue.group() not in PLAIN_CUES else ""
+    return Intent("speaker", text, ASKS_FOR_SPEECH_RE.sub(" ", rest, count=1), speaker, guess,
+                  setting=setting.group(1) if setting else "", cue=told)
 
 
 def _subject(normal: str) -> str | None:
@@ -177,7 +207,8 @@ def _reference(normal: str, directory: Directory) -> tuple[str, Found] | None:
     if subject is None:
         return None
     if TITLE_END_RE.search(subject):
-        found = directory.role(subject)
+        # A title alone (`校长希望…`) names no one in a corpus of many organisations.
+        found = directory.role(subject) if not TITLE_RE.fullmatch(subject) else None
         if found is not None:
             return subject, found
     # A name after the title (`杭州市总工会主席郑荣盛`), or before one (`郑荣盛主席`).
@@ -185,9 +216,10 @@ def _reference(normal: str, directory: Directory) -> tuple[str, Found] | None:
     titles = list(TITLE_RE.finditer(name))
     if titles:
         name = name[titles[-1].end():]
-    if not 2 <= len(name) <= 4:
+    if not 2 <= len(name) <= MAX_NAME:
         return None
-    found = directory.typo(name) or directory.given(name)
+    # A transliterated name (苏哈尔迪约诺) is long: only a typo of one is looked for.
+    found = directory.typo(name) or (directory.given(name) if len(name) <= 4 else None)
     return (name, found) if found is not None else None
 
 

@@ -191,3 +191,30 @@ def test_a_follow_up_after_a_paged_answer_gives_what_the_first_page_did_not_show
     assert len(first.hits) == 2 and first.context.shown == (first.hits[0].passage.id,)
     more = paged.ask("他还说了什么？", context=first.context)
     assert more.hits[0].passage.id == first.hits[1].passage.id
+
+
+def test_a_title_alone_names_no_one():
+    directory = _directory(("周敏", "北岭中学校长"), ("吴涛", "南山小学校长"))
+    intent = read_question("校长希望学生每年读几本书？", directory)
+    assert intent.speaker is None and intent.kind == "plain"
+
+
+def test_a_speech_word_after_the_cue_is_what_they_spoke_of():
+    directory = _directory(("周敏", "北岭中学校长"))
+    intent = read_question("周敏对新生提出了哪些希望？", directory)
+    assert intent.kind == "speaker" and intent.speaker.name == "周敏"
+    assert "希望" in intent.topic and "提出" not in intent.topic
+
+
+def test_a_long_transliterated_name_may_be_mistyped():
+    directory = _directory(("苏哈尔迪约诺", "印度尼西亚海洋统筹部长"))
+    intent = read_question("苏哈迪约诺在贺电中说了什么？", directory)
+    assert intent.kind == "speaker" and intent.speaker.name == "苏哈尔迪约诺"
+    assert intent.guess  # not the exact name: the answer asks 您是不是要找
+
+
+def test_a_relative_of_someone_named_is_asked_about_with_the_words_for_them():
+    directory = _directory(("宗晓川", ""))
+    intent = read_question("宗晓川的爸爸怎么说？", directory)
+    assert intent.kind == "plain" and intent.speaker is None
+    assert "父亲" in intent.also

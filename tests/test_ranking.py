@@ -8,7 +8,20 @@ import pytest
 from retrieval.directory import holds_post
 from retrieval.ranking import headline_like, weigh
 from retrieval.tokenize import normalize
-from tests.answer_helpers import FACTORY, REPORT, TRADITIONAL, answerer_of
+from retrieval.answer import Answerer
+from retrieval.chunking import chunk_document
+from retrieval.readers import read_document
+from tests.answer_helpers import (
+    FACTORY,
+    FAIR_2023,
+    FAIR_2024,
+    FAMILY,
+    INTERVIEW,
+    REPORT,
+    TRADITIONAL,
+    UNITS,
+    answerer_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +110,76 @@ def test_who_holds_a_post_no_speaker_holds_is_found_in_the_text():
             "院长杜明作了讲话，要求把课堂教学放在首位。\n")
     answer = answerer_of(text).ask("化工学院院长是谁？")
     assert answer.hits and "院长杜明" in answer.hits[0].passage.text
+
+
+@pytest.fixture(scope="module")
+def desk():
+    return answerer_of(INTERVIEW, UNITS, FAMILY, REPORT)
+
+
+def test_an_interviewers_question_is_not_the_answer_the_paragraph_after_it_is(desk):
+    answer = desk.ask("青禾农业职业学院和普通高校比有什么不同？")
+    assert answer.hits and answer.hits[0].passage.text.startswith("答：最大的不同是课堂在田里")
+
+
+def test_a_subheading_run_into_a_units_lead_does_not_outrank_the_heads_words(desk):
+    answer = desk.ask("县农业农村局今年要为种粮农户减免多少费用？")
+    assert answer.hits and "不少于三百万元" in answer.hits[0].passage.text
+
+
+def test_a_question_about_someones_relative_is_about_the_relative(desk):
+    answer = desk.ask("宗晓川的父亲怎么看儿子回来？")
+    assert answer.kind == "passages"  # not a question about 宗晓川's own words
+    assert any("起初并不同意" in hit.passage.text for hit in answer.hits)
+
+
+@pytest.mark.parametrize("question", [
+    "宗晓川在省城一个月工资多少？",  # the text says only that it was more than his father's
+    "宗晓川是哪所大学毕业的？",  # a bare 大学 names no university
+    "青禾农业职业学院是哪一年建校的？",  # no year stated
+])
+def test_a_detail_no_paragraph_states_in_kind_is_declined(desk, question):
+    assert not desk.ask(question).hits, question
+
+
+def test_a_question_about_a_thing_no_paragraph_names_is_declined(desk):
+    # The feature names the boatman, the interview names 技术: no paragraph names both.
+    assert not desk.ask("宗福林撑船的技术怎么学？").hits
+
+
+def test_a_name_only_the_title_holds_is_not_missing(desk):
+    answer = desk.ask("邵远帆说学生一年有几个月在地里？")
+    assert answer.hits and "四个月" in answer.hits[0].passage.text
+
+
+def test_a_year_in_the_question_picks_the_document_dated_then(tmp_path):
+    documents = []
+    for name, text in (("fair_2023.md", FAIR_2023), ("fair_2024.md", FAIR_2024)):
+        (tmp_path / name).write_text(text, "utf-8")
+        documents.append(read_document(tmp_path / name, tmp_path))
+    passages = [p for d in documents for p in chunk_document(d)]
+    answerer = Answerer.from_passages(passages, documents)
+    answer = answerer.ask("2024年的丰收节吸引了多少游客？")
+    assert answer.hits and "十八万人次" in answer.hits[0].passage.text
+    answer = answerer.ask("2023年的丰收节吸引了多少游客？")
+    assert answer.hits and "十二万人次" in answer.hits[0].passage.text
+
+
+CHAIR = """# 县总工会召开户外劳动者座谈会
+
+5月6日，县总工会召开户外劳动者座谈会，县总工会主席柏文清出席并讲话。
+
+柏文清在讲话中指出，户外劳动者是城市运行的重要力量，工会要当好他们的“娘家人”，把服务送到路边、送到站点。
+
+柏文清强调，对座谈会上提出的进小区难、歇脚难等问题，县总工会将逐条梳理，能马上解决的马上解决，一时解决不了的要给出时间表和办法。
+
+柏文清还透露，县总工会正在与县教育局协商，争取今年秋季为户外劳动者的随迁子女提供一批公办学校学位。
+"""
+
+
+def test_what_someone_said_starts_where_they_begin_and_a_telling_verb_picks_its_paragraph():
+    answerer = answerer_of(CHAIR)
+    said = answerer.ask("柏文清说了什么？")
+    assert said.hits[0].passage.text.startswith("柏文清在讲话中指出")
+    told = answerer.ask("柏文清透露了什么消息？")
+    assert told.hits[0].passage.text.startswith("柏文清还透露")
