@@ -31,7 +31,7 @@ _INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u
 
 # Bump when `chunk_document` gives other passages for the same document: cached passages are
 # keyed by it (tests/test_versions.py says when the output changed and this did not).
-CHUNKING_VERSION = 3
+CHUNKING_VERSION = 4
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 
@@ -241,6 +241,10 @@ class _Reader:
             if self.turn.asker and self.genre is Genre.INTERVIEW and self.interviewee:
                 # An unlabelled paragraph after a question is the answer.
                 self.turn = Floor(self.interviewee)
+            if _names_first(first.text, self.turn.speaker):
+                # `欧阳振华教授在开放日上为中学生讲解…`: nobody speaks of themselves by their
+                # full name; the narration (a caption, a closing line) is about them.
+                return Floor()
             return self.turn
         if section is not None and section.speaker is not None:
             return Floor(section.speaker)
@@ -261,6 +265,13 @@ class _Reader:
         return Floor(asker=label.role in (Role.ASKER, Role.QUESTION))
 
 
+def _names_first(text: str, speaker: Speaker | None) -> bool:
+    """Whether a paragraph opens with `speaker`'s full name (not a surname or a nickname)."""
+    if speaker is None or len(speaker.name) < 2 or speaker.members:
+        return False
+    return text.lstrip(" \u3000").startswith(speaker.name)
+
+
 def _interviewee(title: str, content: list[Line], cast: Cast) -> Speaker | None:
     """The person an interview's headline and introduction name as interviewed: the only
     person they name, or the only one with the role the headline gives (`…访…学院院长`)."""
@@ -274,7 +285,9 @@ def _interviewee(title: str, content: list[Line], cast: Cast) -> Speaker | None:
         if line.label is not None:
             break
         people.extend(cast.speaker_of(m) for m in cast.mentions(line.text))
-    distinct = list(dict.fromkeys(p for p in people if p.name))
+    # One person named twice (in the headline and the introduction, titled differently) is
+    # still the only one.
+    distinct = list({p.name: p for p in reversed(people) if p.name}.values())[::-1]
     if len(distinct) == 1:
         return distinct[0]
     role = _ROLE_AT_END.search(title)

@@ -74,6 +74,7 @@ NAME_FOLLOWERS = _words("people", "name_followers") + TIME_FOLLOWERS
 NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
 COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
 PRONOUNS = _words("people", "pronouns")
+FIRST_PERSON = _words("people", "first_person")
 COLLECTIVE_TITLES = re.compile(alternation(_words("people", "collective_titles")))
 
 # -- what stands between a name and its speech verb ---------------------------------------

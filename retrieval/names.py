@@ -103,7 +103,7 @@ _TITLE_RUN = re.compile(f"(?:{TITLE_ALT})")
 _VOUCHING_FOLLOWER = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|{alternation(TIME_FOLLOWERS)}")
 # Words that make the person after them an agent or a source, not the sentence's subject.
 _AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
-_TITLE_BREAK = re.compile(r"[。！？!?；;：:“”\"「」『』（）()\n，,]")
+_TITLE_BREAK = re.compile(r"[。！？!?；;：:“”\"「」『』（）()\n，,—]")
 _DOTTED = re.compile(rf"[{CJK}]{{1,10}}(?:·[{CJK}]{{1,10}})+")
 _TRANSLITERATED = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{2,8}}")
 

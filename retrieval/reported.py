@@ -27,6 +27,7 @@ from retrieval.lexicon import (
     COLLECTIVE,
     COLLECTIVE_TITLES,
     CUE_ALT,
+    FIRST_PERSON,
     LETTERS,
     MANNER,
     NARRATIVE_START,
@@ -94,6 +95,7 @@ _CLOSERS = ("”", "」", "’", "』")
 _AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
 # A sentence about the person a pronoun already means: `他是…`, `她从小…`.
 _ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
+_NARRATOR = re.compile(alternation(FIRST_PERSON))
 _SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了|的)?(?P<letter>{alternation(LETTERS)})")
 # Openings before a sentence's subject: `随后，`, `会上，`, a quoted nickname (`“妹妹”`, masked
 # as a term), a phrase about someone else (`和高凡乔一样，`).
@@ -134,6 +136,7 @@ class Reading:
     paragraph: int
     cast: Cast
     cue: re.Pattern[str] = _CUE_AFTER
+    floor: bool = False  # a turn or a byline holds the floor: its owner narrates as 我
     parts: list[Part] = field(default_factory=list)
     current: Speaker | None = None
 
@@ -179,7 +182,8 @@ def read_reported(text: str, paragraph: int, cast: Cast, close: bool = False) ->
 
     `close`: only a speech verb close to a name hands words to its person (under a floor).
     """
-    reading = Reading(text, paragraph, cast, cue=_CUE_CLOSE if close else _CUE_AFTER)
+    reading = Reading(text, paragraph, cast, cue=_CUE_CLOSE if close else _CUE_AFTER,
+                      floor=close)
     marks: list[tuple[int, Speaker | None]] = []
     for start, end in sentence_spans(text):
         sentence_text = text[start:end]
@@ -329,7 +333,10 @@ def narration_names(sentence: Sentence, reading: Reading) -> bool:
 def continues(sentence: Sentence, reading: Reading) -> bool:
     """Anything else goes on in the voice of the sentence before; a sentence nobody speaks
     that names nobody moves the narration away from whom a later 他 could mean, unless it is
-    about that person too (`他是国内最早…的学者`)."""
+    about that person too (`他是国内最早…的学者`). Under a floor, a sentence in which the
+    narrator speaks of themselves (`这句话我后来讲给每一届学生听`) is the floor's again."""
+    if reading.floor and reading.current is not None and _NARRATOR.search(sentence.text):
+        reading.current = None
     reading.add(sentence.start, sentence.end, reading.current, Voice.CONTINUED)
     if reading.current is None and not _ABOUT_THEM.match(sentence.text):
         reading.cast.narrated(None, reading.paragraph)
