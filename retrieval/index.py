@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # The persisted index's version: bump it when the arrays `from_arrays` writes or `save` keeps
 # change (tests/test_versions.py holds a digest of them).
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 K1 = 1.5  # rank-bm25's defaults, kept on both engines
 B = 0.75
 EPSILON = 0.25

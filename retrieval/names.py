@@ -35,6 +35,7 @@ from retrieval.lexicon import (
     SPEECH_TAIL,
     TEXTS,
     TITLE_ALT,
+    TITLE_CUTS,
     TITLE_LEAD_IN,
     AGENT_WORDS,
     TITLE_WORDS,
@@ -200,6 +201,9 @@ def find_titled_mentions(text: str, strict: bool = False) -> list[Mention]:
         lead_in = TITLE_LEAD_IN.match(text, start)
         if lead_in and lead_in.end() < match.start():
             start = lead_in.end()
+        for cut in TITLE_CUTS.finditer(text, start, match.start()):
+            if "的" not in text[cut.end():match.start()]:  # not `守了三十年渡口的船工`
+                start = cut.end()
         title = text[start:match.end()].strip(" 　*、")
         if not title or len(title) > 60:
             continue

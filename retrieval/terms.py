@@ -23,7 +23,7 @@ from retrieval.tokenize import abbreviations, normalize
 
 # Bump when `Cutter` gives other term ids for the same tokenizer and record
 # (tests/test_versions.py).
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 
 class _Ids(dict):

@@ -297,3 +297,18 @@ def test_less_common_speech_verbs():
     passages = passages_of(text)
     assert name_at(passages, "驿站选址已经确定") == "陈立"
     assert name_at(passages, "还要有药箱") == "吴红梅"
+
+
+@pytest.mark.parametrize("text, anchor, name, title", [
+    ("座谈会上，主持人宣读了市人力资源和社会保障局副局长诸葛明的书面发言。诸葛明说，今年将新增见习岗位三千个。",
+     "新增见习岗位三千个", "诸葛明", "市人力资源和社会保障局副局长"),
+    ("大家围绕全会精神以及市总工会主席邝立军的报告展开讨论。邝立军表示，要把职工之家建到楼宇里。",
+     "职工之家建到楼宇里", "邝立军", "市总工会主席"),
+    ("我刚进厂时跟着老钳工马德顺学手艺。他说，锉刀要稳，心更要稳。",
+     "锉刀要稳", "马德顺", "老钳工"),
+    ("“船要天天开。”守了四十年渡口的船工施长根说。",
+     "船要天天开", "施长根", "守了四十年渡口的船工"),
+])
+def test_a_title_starts_after_the_verb_that_introduces_it(text, anchor, name, title):
+    speaker = speaker_at(passages_of(text), anchor)
+    assert speaker is not None and (speaker.name, speaker.title) == (name, title)
