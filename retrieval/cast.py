@@ -82,6 +82,15 @@ class Cast:
         full = self.surnames.get(surname)
         return self.known[full] if full else None
 
+    def by_title(self, title: str) -> Speaker | None:
+        """The one person of the cast introduced with this title (`医务卫生局局长`), if exactly
+        one; a title with its organisation (four characters or more) may be the end of theirs
+        (`局长` is nobody's in particular)."""
+        people = {s.name: s for s in self.known.values() if s.title == title}
+        if not people and len(title) >= 4:
+            people = {s.name: s for s in self.known.values() if s.title.endswith(title)}
+        return next(iter(people.values())) if len(people) == 1 else None
+
     # -- finding them in text -----------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:
         """Every person `text` names: with a title, an honorific or a dot (remembered as they

@@ -31,7 +31,7 @@ _INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u
 
 # Bump when `chunk_document` gives other passages for the same document: cached passages are
 # keyed by it (tests/test_versions.py says when the output changed and this did not).
-CHUNKING_VERSION = 5
+CHUNKING_VERSION = 6
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 
@@ -257,6 +257,9 @@ class _Reader:
                          else cast.resolve(label.name))
         if label.role is Role.SHORT:
             person = cast.by_surname(label.name)
+            return Floor(person) if person else Floor()
+        if label.role is Role.TITLE:
+            person = cast.by_title(label.title)
             return Floor(person) if person else Floor()
         if label.role is Role.ANSWER:
             return Floor(self.interviewee) if self.interviewee else Floor()

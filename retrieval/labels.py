@@ -17,10 +17,12 @@ from retrieval.lexicon import (
     ASKERS,
     COLLECTIVE,
     CUE_ALT,
+    HONORIFICS,
     NOT_LABELS,
     PERSON_NOUNS,
     SINGLE_SURNAMES,
     TEXTS,
+    TITLE_ALT,
     alternation,
 )
 from retrieval.names import (
@@ -38,6 +40,7 @@ class Role(enum.Enum):
     ANSWER = "answer"  # 答: whoever the interview's introduction names
     ANONYMOUS = "anonymous"  # `…村村民：`: a person the text does not name
     QUESTION = "question"  # an unlabelled, numbered question (`2.目前…有什么不同？`)
+    TITLE = "title"  # a title alone (`醫務衞生局局長：`): the one person introduced with it
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,11 @@ _SPEECH_VERB_END = re.compile(f"(?:{CUE_ALT})$")
 _DATE_OR_NUMBER = re.compile(r"[\d０-９]|[一二三四五六七八九十]+[年月日时点号]")
 _PERSON_NOUN_END = re.compile(f"(?:{alternation(PERSON_NOUNS)})$")
 _SPACE = re.compile(r"[\s　]+")
+# `梁家豪议员：`, `王芳委员：`, `欧阳秀梅司长：`: a full name, then a title or an honorific.
+_NAME_THEN_TITLE = re.compile(
+    rf"^(?P<name>[\u4e00-\u9fff·]{{2,8}}?)(?P<title>{TITLE_ALT}|{alternation(HONORIFICS)})$")
+# `医务卫生局局长：`: a title alone, with its organisation or not.
+_TITLE_ALONE = re.compile(rf"^[\u4e00-\u9fff、]{{0,24}}(?:{TITLE_ALT})$")
 
 
 def read_label(line: str) -> Label | None:
@@ -95,8 +103,13 @@ def _who(who: str) -> Label | None:
     if len(titled) == 1 and titled[0].end == len(compact) and titled[0].start <= 2:
         mention = titled[0]
         return Label(Role.PERSON, mention.name, mention.title)
+    named = _NAME_THEN_TITLE.match(compact)
+    if named and _is_name(named.group("name")):
+        return Label(Role.PERSON, named.group("name"), named.group("title"))
     if _is_name(compact):
         return Label(Role.PERSON, compact)
+    if _TITLE_ALONE.match(compact) and not _PERSON_NOUN_END.search(compact):
+        return Label(Role.TITLE, title=compact)
     if len(compact) == 1 and compact in SINGLE_SURNAMES:
         return Label(Role.SHORT, compact)
     pieces = _SPACE.split(who)
