@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from retrieval.lexicon import COMPOUND_SURNAMES, FAMILIAR_PREFIXES, TITLE_WORDS
+from retrieval.lexicon import (
+    COMPOUND_SURNAMES,
+    FAMILIAR_PREFIXES,
+    SURNAME_HONORIFICS,
+    TITLE_WORDS,
+)
 from retrieval.models import Speaker
 from retrieval.names import Mention, find_people, find_untitled_speakers
 
@@ -60,6 +65,8 @@ class Cast:
         surname = surname_of(person.name)
         _claim(self.surnames, surname, person.name)
         forms = [prefix + surname for prefix in FAMILIAR_PREFIXES]
+        # `蔡伯`, `蔡先生`, `蔡师傅` for 蔡文雄, once the document has named him.
+        forms += [surname + honorific for honorific in SURNAME_HONORIFICS]
         title_word = _last_title_word(person.title)
         if title_word:
             forms.append(surname + title_word)

@@ -75,6 +75,8 @@ NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
 COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
 PRONOUNS = _words("people", "pronouns")
 FIRST_PERSON = _words("people", "first_person")
+HEARD = _words("people", "heard")
+NOT_ALONE_AFTER = _words("people", "not_alone_after")
 COLLECTIVE_TITLES = re.compile(alternation(_words("people", "collective_titles")))
 
 # -- what stands between a name and its speech verb ---------------------------------------

@@ -26,6 +26,8 @@ from retrieval.cast import Cast
 from retrieval.lexicon import (
     COLLECTIVE,
     CUE_ALT,
+    HEARD,
+    NOT_ALONE_AFTER,
     IN_WORDS_OF,
     LETTERS,
     MANNER,
@@ -58,6 +60,14 @@ LOOSE_REACH = 20  # characters between a speaker and the verb that introduces th
 # After a closing mark, up to the speaker: a comma, a setting (`在推进会上，`).
 _SETTING = r"(?:[，,]?\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|里|间)\s*[，,]?)?"
 _CLOSING = re.compile(_TAIL)
+# `”蔡文雄一边擦拭座钟，一边对记者说。`: the sentence after the quotation opens with its
+# speaker and ends with the speech verb, what they did on the way in between.
+_SAYS_AT_SENTENCE_END = re.compile(rf"(?:{CUE_ALT}){VERB_ENDING}\s*$")
+_SENTENCE_TERMINATOR = re.compile(r"[。！？!?]")
+_HEARD = re.compile(f"(?:{alternation(HEARD)})")
+_NOT_ALONE = re.compile(f"(?:{alternation(NOT_ALONE_AFTER)})")
+_COMMA = re.compile(r"[，,]")
+SAYS_LATER_REACH = 30  # characters from the speaker to the verb that ends their sentence
 _PRONOUN = re.compile(f"(?:{alternation(PRONOUNS)})(?:们)?")
 _UNNAMED = re.compile(f"(?:{alternation(UNNAMED_VOICES)})")
 _SENTENCE_END = re.compile(r"[。！？!?…][”’」』]?")
@@ -197,6 +207,8 @@ def named_after(view: QuoteView) -> Speaker | None:
     for mention in mentions:
         if _CLOSING.match(clause, mention.end) and not re.search(r"[。！？，,]", clause[start:mention.start]):
             return view.cast.speaker_of(mention)
+    if mentions and mentions[0].start == start and _says_later(after, clause, mentions):
+        return view.cast.speaker_of(mentions[0])
     head = clause[start:]
     pronoun = _PRONOUN.match(head)
     if pronoun and _CLOSING.match(head, pronoun.end()):
@@ -206,6 +218,22 @@ def named_after(view: QuoteView) -> Speaker | None:
             rf"^[^。！？，,]{{0,6}}?{_TAIL}", head[unnamed.end():])):
         return NOBODY
     return None
+
+
+def _says_later(after: str, clause: str, mentions: list[Mention]) -> bool:
+    """Whether the sentence `clause` of `after` (the text after a quotation) opens with its one
+    person and ends with a speech verb within reach, the sentence ending there (not before
+    another quotation); nobody else may be its subject after a comma (`…，王强对记者说`,
+    `…，他说`) or right after it (`高凡乔的爸爸说`), and the person did not hear the words
+    (`听了`)."""
+    first = mentions[0]
+    rest = clause[first.end:]
+    ends = len(clause) == len(after) or _SENTENCE_TERMINATOR.match(after, len(clause))
+    return bool(ends and len(rest) <= SAYS_LATER_REACH and not _NOT_ALONE.match(rest)
+                and _SAYS_AT_SENTENCE_END.search(rest)
+                and not any(m.name != first.name for m in mentions[1:])
+                and not _HEARD.search(rest) and not _PRONOUN.search(rest)
+                and not any(name_starting(piece.strip()) for piece in _COMMA.split(rest)[1:]))
 
 
 def words_of(view: QuoteView) -> Speaker | None:
