@@ -87,9 +87,11 @@ BRIDGE = (
     f"(?:{alternation(_words('bridges', 'manners'))})?"
 )
 # Adverbs and manners between a name and its verb: 也, 曾, 笑着, 扯着嗓子.
+# 着, and 著 as Taiwan and Hong Kong print it (`笑著說`; OpenCC keeps 著, 显著's character).
+ASPECT_MARKS = "".join(_words("bridges", "aspect_marks"))
 MANNER = (
     f"(?:{alternation(_words('bridges', 'manners') + _words('bridges', 'adverbs'))}"
-    f"|[{CJK}]{{1,2}}着[{CJK}]{{0,3}}?)*"
+    f"|[{CJK}]{{1,2}}[{ASPECT_MARKS}][{CJK}]{{0,3}}?)*"
 )
 ADVERBIAL = (
     f"(?:(?:(?:{alternation(_words('bridges', 'setting_openers'))})[^。！？；“”]{{0,24}}?"
