@@ -72,6 +72,8 @@ FOREIGN = "没有找到相关内容。文档是中文的，请用中文提问（
 UNRESOLVED = "“他/她”指的是谁？请先问一位发言人，或直接写出姓名，再用“他还说了什么？”接着问。"
 NO_MORE = "{name}没有更多的发言了。"
 AROUND = 12  # the best pooled passages whose neighbours are read (section openings, leads)
+ANSWER_SPAN = 3  # paragraphs after a question that may answer it, up to the next question
+ANSWER_FADES = 0.9  # how much less each paragraph further into an answer ranks for its question
 OPENING_LOOKBACK = 3  # short paragraphs (a salutation, a dateline) that may stand before a lead
 SUBSTANCE = 40  # characters of a paragraph before which a later one is no longer the opening
 DUPLICATE = 0.9  # share of the smaller passage's shingles found in a better hit: a duplicate
@@ -447,20 +449,29 @@ class Answerer:
 
     def _answers_follow(self, intent: Intent, query: Query, scored: list[tuple[Judged, int]],
                         among: np.ndarray | None) -> list[tuple[Judged, int]]:
-        """The paragraph after one that asks (`问：…？`, a reporter's question) answers it: it
-        ranks at least as its question would have, and holds what its question holds. Its
-        question's words echo the user's; its own may put them otherwise."""
+        """The paragraphs after one that asks (`问：…？`, a reporter's question) answer it, up to
+        the next question and at most `ANSWER_SPAN` of them: an official's answer often states
+        the place in one paragraph and the date in the next. Each ranks at least as its question
+        would have (a little less the further it stands) and holds what its question and the
+        answer's paragraphs before it hold, and the thing they name that is asked about. Its question's words echo the user's; its own may
+        put them otherwise."""
         searchable = self._summary.searchable
         allowed = None if among is None else set(among.tolist())
+
+        def follows(position: int, after: int) -> bool:
+            return (position + after < len(searchable)
+                    and (allowed is None or position + after in allowed)
+                    and self.passages[searchable[position + after]].document_id
+                    == self.passages[searchable[position]].document_id)
+
         asking = [(judged, position) for judged, position in scored
-                  if judged.asks and position + 1 < len(searchable)
-                  and (allowed is None or position + 1 in allowed)
-                  and self.passages[searchable[position + 1]].document_id
-                  == self.passages[searchable[position]].document_id]
+                  if judged.asks and follows(position, 1)]
         if not asking:
             return scored
         at = {position: i for i, (_, position) in enumerate(scored)}
-        unpooled = sorted({position + 1 for _, position in asking} - set(at))
+        span = {position + after for _, position in asking
+                for after in range(1, ANSWER_SPAN + 1) if follows(position, after)}
+        unpooled = sorted(span - set(at))
         if unpooled:
             found = dict(self.index.search(list(query.terms), len(unpooled),
                                            np.asarray(unpooled, dtype=np.int64)))
@@ -469,19 +480,26 @@ class Answerer:
                 at[position] = len(scored)
                 scored.append((judged, position))
         for question, position in asking:
-            if position + 1 not in at:
-                continue  # excluded (a follow-up's passages already shown)
-            i = at[position + 1]
-            answer, _ = scored[i]
-            if answer.asks:
-                continue
-            scored[i] = (replace(answer, score=max(answer.score, question.score / QUESTION_PENALTY
-                                                   * ANSWER_FOLLOWS),
-                                 coverage=max(answer.coverage, question.coverage),
-                                 lacking=tuple(t for t in answer.lacking
-                                               if t in question.lacking),
-                                 matched=tuple(dict.fromkeys(answer.matched + question.matched))),
-                         position + 1)
+            matched = question.matched
+            focused, resolved = question.focused, question.resolved
+            for after in range(1, ANSWER_SPAN + 1):
+                if position + after not in at:
+                    break  # excluded (a follow-up's passages already shown), or another document
+                i = at[position + after]
+                answer, _ = scored[i]
+                if answer.asks:
+                    break  # the next question: its own answer follows it
+                matched = tuple(dict.fromkeys(matched + answer.matched))
+                focused, resolved = focused or answer.focused, resolved or answer.resolved
+                coverage = query.held(matched) / (query.total or 1.0)
+                floor = question.score / QUESTION_PENALTY * ANSWER_FOLLOWS \
+                    * ANSWER_FADES ** (after - 1)
+                scored[i] = (replace(answer, score=max(answer.score, floor),
+                                     coverage=max(answer.coverage, question.coverage, coverage),
+                                     lacking=tuple(t for t in answer.lacking
+                                                   if t in question.lacking),
+                                     matched=matched, focused=focused, resolved=resolved),
+                             position + after)
         return scored
 
     def _late_opening(self, judged: Judged, position: int, query: Query,

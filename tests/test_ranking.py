@@ -183,3 +183,28 @@ def test_what_someone_said_starts_where_they_begin_and_a_telling_verb_picks_its_
     assert said.hits[0].passage.text.startswith("柏文清在讲话中指出")
     told = answerer.ask("柏文清透露了什么消息？")
     assert told.hits[0].passage.text.startswith("柏文清还透露")
+
+
+PRESS_BRIEFING = """# 台风灾后复建记者会
+
+主持人：接下来请交通处处长说明山区道路抢修情形。
+
+交通处处长范志明：这次台风造成的坍方主要集中在青石乡和云岭乡，受损道路共有四十三处。
+
+记者：想请问范处长，青石乡有果农说，他们下山的产业道路断了十天，荔枝运不出来，什么时候可以通？
+
+范志明：这条产业道路我们知道，它是溪口村通往果园的主要道路。下方边坡整段滑落，必须先做临时挡土墙，否则一下雨又会再坍。
+
+目前施工单位已经进场，预计本月二十五日可以先开放小型车通行。在通车以前，我们会协调乡公所安排人力，协助果农把荔枝运下山。
+
+记者：灾后的农业救助什么时候开始申请？
+
+范志明：救助由农业处受理，请果农留意乡公所公告。
+"""
+
+
+def test_an_answer_running_over_paragraphs_answers_from_the_one_stating_what_is_asked():
+    # The reporter's question names the township; the official's answer names the village in
+    # its first paragraph and gives the date only in its second.
+    answer = answerer_of(PRESS_BRIEFING, REPORT).ask("青石乡溪口村那条产业道路什么时候可以通车？")
+    assert answer.hits and "本月二十五日" in answer.hits[0].passage.text
