@@ -15,11 +15,11 @@ from retrieval.attribution import Floor, OpenQuote, Span, attribute
 from retrieval.cast import Cast
 from retrieval.columns import ColumnModel, place_of
 from retrieval.genre import RULES, Genre, detect_genre
-from retrieval.labels import Label, Role
+from retrieval.labels import Label, Role, read_credit
 from retrieval.layout import Kind, Line, classify_document
 from retrieval.lexicon import INTERVIEW_WORDS, TITLE_ALT, alternation
 from retrieval.models import Document, Passage, Segment, Speaker
-from retrieval.names import find_people, find_titled_mentions, name_starting
+from retrieval.names import Mention, find_people, find_titled_mentions, name_starting
 from retrieval.script import Shadow, align, simplified
 from retrieval.sections import Section, SectionStart, TextLine, document_title, page_sections
 
@@ -27,11 +27,13 @@ __all__ = ["chunk_document", "document_title"]
 
 REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
 _ROLE_AT_END = re.compile(f"(?:{TITLE_ALT})$")
+# A paragraph that is one quotation and nothing else (a closing full stop aside).
+_QUOTATION_ONLY = re.compile(r"^\s*[“「『][^“”「」『』]*(?:[“「『][^“”「」『』]*[”」』][^“”「」『』]*)*[”」』][。！？!?]?\s*$")
 _INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff]{{2,4}})$")
 
 # Bump when `chunk_document` gives other passages for the same document: cached passages are
 # keyed by it (tests/test_versions.py says when the output changed and this did not).
-CHUNKING_VERSION = 8
+CHUNKING_VERSION = 9
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 
@@ -78,6 +80,7 @@ def chunk_document(document: Document) -> list[Passage]:
         text_index += 1
     source = _Source(shadow)
     reader = _Reader(document, lines, sections, source)
+    credits = _credits_under(lines)
     passages: list[Passage] = []
     seen_ids: dict[str, int] = {}
     order: list[int | None] = [s.index for s in sections] + [None]
@@ -90,7 +93,8 @@ def chunk_document(document: Document) -> list[Passage]:
                 continue
             first = paragraph_lines[0]
             number = len(passages) + 1
-            spans = reader.spans(plain, number, first, section)
+            spans = reader.spans(plain, number, first, section,
+                                 credits.get(paragraph_lines[-1].number))
             if spans is None:
                 continue  # a speaker's label alone on its line: it opens a turn
             segments = tuple(
@@ -202,12 +206,16 @@ class _Reader:
         self.pending: Floor | None = None  # a broadcast's label alone: its next paragraph
         self.open_quote = OpenQuote()
 
-    def spans(self, text: str, number: int, first: Line, section: Section | None) \
-            -> list[Span] | None:
-        """Who says what in a paragraph; None for a label alone on its line."""
+    def spans(self, text: str, number: int, first: Line, section: Section | None,
+              credit: Mention | None = None) -> list[Span] | None:
+        """Who says what in a paragraph; None for a label alone on its line. `credit`: the
+        person a credit line right under the paragraph names (`——…书记贾明亮`)."""
         floor = self._floor(first, section)
         if floor is None:
             return None
+        if credit is not None and _QUOTATION_ONLY.match(text):
+            # A quotation on its own with a credit under it, as a roundup prints them.
+            return [Span(0, len(text), self.cast.speaker_of(credit))]
         label = first.label if self.rules.labels and first.label is not None else None
         skip = 0
         if label is not None and label.end and text.startswith(first.text[:label.end].strip()):
@@ -253,8 +261,9 @@ class _Reader:
     def _label_floor(self, label: Label) -> Floor:
         cast = self.cast
         if label.role is Role.PERSON:
+            # An untitled label (`温佩君：`) introduces its person too: `温：` may follow.
             return Floor(cast.remember(Speaker(label.name, label.title)) if label.title
-                         else cast.resolve(label.name))
+                         else cast.remember(cast.resolve(label.name)))
         if label.role is Role.SHORT:
             person = cast.by_surname(label.name)
             return Floor(person) if person else Floor()
@@ -266,6 +275,21 @@ class _Reader:
         if label.role is Role.ASKER and label.title in REPORTER_LABELS and self.reporter:
             return Floor(self.reporter)
         return Floor(asker=label.role in (Role.ASKER, Role.QUESTION))
+
+
+def _credits_under(lines: list[Line]) -> dict[int, Mention]:
+    """The person each credit line names (`——全国人大代表、…书记贾明亮`), keyed by the number of
+    the text line right above it (the quotation credited)."""
+    credits: dict[int, Mention] = {}
+    above: Line | None = None
+    for line in lines:
+        if not line.text.strip():
+            continue
+        person = read_credit(line.text) if above is not None else None
+        if person is not None and above is not None and above.kind is Kind.TEXT:
+            credits[above.number] = person
+        above = line
+    return credits
 
 
 def _names_first(text: str, speaker: Speaker | None) -> bool:

@@ -16,6 +16,7 @@ from retrieval.lexicon import (
     ANSWERERS,
     ASKERS,
     COLLECTIVE,
+    CREDIT_MARKS,
     CUE_ALT,
     HONORIFICS,
     NOT_LABELS,
@@ -26,6 +27,8 @@ from retrieval.lexicon import (
     alternation,
 )
 from retrieval.names import (
+    Mention,
+    find_people,
     find_titled_mentions,
     looks_like_foreign_name,
     looks_like_name,
@@ -124,3 +127,20 @@ def _who(who: str) -> Label | None:
 def _is_name(candidate: str) -> bool:
     return looks_like_untitled_name(candidate) or (
         looks_like_name(candidate) and len(candidate) == 3) or looks_like_foreign_name(candidate)
+
+
+_CREDIT_LINE = re.compile(rf"^\s*(?:{alternation(CREDIT_MARKS)})\s*(?P<who>.+?)\s*$")
+
+
+def read_credit(line: str) -> Mention | None:
+    """The one person a credit line under a quotation names, title and all
+    (`——全国人大代表、青山村党支部书记贾明亮`); None for any other line."""
+    match = _CREDIT_LINE.match(line)
+    if match is None:
+        return None
+    who = match.group("who")
+    people = find_people(who)
+    if len(people) != 1 or people[0].start > 0 or people[0].end < len(who.rstrip("。 ")):
+        return None
+    return people[0]
+

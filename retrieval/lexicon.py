@@ -110,6 +110,7 @@ TITLE_LEAD_IN = re.compile(f"(?:{alternation(_words('narrative', 'title_lead_ins
 TITLE_CUTS = re.compile(f"(?:{alternation(_words('narrative', 'title_cuts'))})")
 SPEECH_EVENTS = _words("narrative", "speech_events")
 SUBJECT_OPENINGS = _words("narrative", "subject_openings")
+VIEW_CLOSERS = _words("narrative", "view_closers")
 COMPARISONS = _words("narrative", "comparisons")
 AFTER_SUBJECT = _words("narrative", "after_subject")
 SPEECH_EVENT_VERBS = _words("narrative", "speech_event_verbs")
@@ -127,6 +128,7 @@ INTERVIEW_TITLES = _words("transcript", "interview_titles")
 PRESS_TITLES = _words("transcript", "press_titles")
 BROADCAST_MARKS = _words("transcript", "broadcast_marks")
 NOT_LABELS = frozenset(_words("transcript", "not_labels"))
+CREDIT_MARKS = _words("transcript", "credit_marks")
 
 # -- questions -----------------------------------------------------------------------------
 WHO_WORDS = _words("questions", "who")

@@ -104,7 +104,7 @@ _TITLE_RUN = re.compile(f"(?:{TITLE_ALT})")
 _VOUCHING_FOLLOWER = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|{alternation(TIME_FOLLOWERS)}")
 # Words that make the person after them an agent or a source, not the sentence's subject.
 _AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
-_TITLE_BREAK = re.compile(r"[。！？!?；;：:“”\"「」『』（）()\n，,—]")
+_TITLE_BREAK = re.compile(r"[。！？!?；;：:“”\"「」『』（）()\n，,—｜|]")
 _DOTTED = re.compile(rf"[{CJK}]{{1,10}}(?:·[{CJK}]{{1,10}})+")
 _TRANSLITERATED = re.compile(f"[{''.join(sorted(TRANSLITERATION))}]{{2,8}}")
 
@@ -199,7 +199,7 @@ def find_titled_mentions(text: str, strict: bool = False) -> list[Mention]:
         while start < match.start() and text[start] in " 　*、":
             start += 1
         lead_in = TITLE_LEAD_IN.match(text, start)
-        if lead_in and lead_in.end() < match.start():
+        if lead_in and lead_in.end() <= match.start():
             start = lead_in.end()
         for cut in TITLE_CUTS.finditer(text, start, match.start()):
             if "的" not in text[cut.end():match.start()]:  # not `守了三十年渡口的船工`

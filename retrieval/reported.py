@@ -6,11 +6,12 @@ in order; the first that recognises it decides its voice:
 
 1. `shared_view`      `这是A和B的共同体会` gives the sentences before it to A and B;
 2. `letter_speaks`    `贺函说` / `贺电最后说` are the words of whoever sent that letter;
-3. `pronoun_speaks`   `他强调` is the person the narration is about, if one is clear;
-4. `person_speaks`    a named person (or `A、B等`) before a speech verb: their words;
-5. `unnamed_speaks`   `会议强调`, `大家认为`, `有关负责人表示`: words of nobody we can name;
-6. `narration_names`  narration naming people without a speech verb, or a scene: nobody's;
-7. `continues`        anything else goes on in the voice of the sentence before.
+3. `view_of`          `在汤建国看来，…`: the rest of the sentence is that person's view;
+4. `pronoun_speaks`   `他强调` is the person the narration is about, if one is clear;
+5. `person_speaks`    a named person (or `A、B等`) before a speech verb: their words;
+6. `unnamed_speaks`   `会议强调`, `大家认为`, `有关负责人表示`: words of nobody we can name;
+7. `narration_names`  narration naming people without a speech verb, or a scene: nobody's;
+8. `continues`        anything else goes on in the voice of the sentence before.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from retrieval.lexicon import (
     SPEECH_EVENT_VERBS,
     SPEECH_EVENTS,
     UNNAMED_VOICES,
+    VIEW_CLOSERS,
     VERB_ENDING,
     AFTER_SUBJECT,
     AGENT_WORDS,
@@ -96,6 +98,9 @@ _AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
 # A sentence about the person a pronoun already means: `他是…`, `她从小…`.
 _ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
 _NARRATOR = re.compile(alternation(FIRST_PERSON))
+# `在环卫工人汤建国看来，…`: the person whose view the rest of the sentence gives.
+_VIEW_OF = re.compile(rf"^[\s　]*在(?P<who>[^。！？，,“”「」]{{1,24}}?)(?:{alternation(VIEW_CLOSERS)})[，,]")
+_PRONOUN_ONLY = re.compile(rf"^(?:{alternation(PRONOUNS)})$")
 _SENDS = re.compile(rf"(?:{alternation(SENDS)})(?:了|的)?(?P<letter>{alternation(LETTERS)})")
 # Openings before a sentence's subject: `随后，`, `会上，`, a quoted nickname (`“妹妹”`, masked
 # as a term), a phrase about someone else (`和高凡乔一样，`).
@@ -235,6 +240,27 @@ def letter_speaks(sentence: Sentence, reading: Reading) -> bool:
     return True
 
 
+def view_of(sentence: Sentence, reading: Reading) -> bool:
+    """`在环卫工人汤建国看来，驿站最大的好处是…`, `在她眼里，…`: the rest of the sentence is the
+    view of the person named (or meant) between 在 and 看来; the frame only names them."""
+    match = _VIEW_OF.match(sentence.text)
+    if match is None:
+        return False
+    who_end = match.end("who")
+    if _PRONOUN_ONLY.match(match.group("who")):
+        speaker = reading.cast.pronoun(reading.paragraph)
+    else:
+        mention = next((m for m in sentence.mentions if m.end == who_end), None)
+        speaker = reading.cast.speaker_of(mention) if mention is not None else None
+    if speaker is None:
+        return False
+    reading.add(sentence.start, sentence.start + match.end(), None, Voice.NAMING)
+    reading.add(sentence.start + match.end(), sentence.end, speaker, Voice.SAID)
+    reading.cast.spoke(speaker, reading.paragraph)
+    reading.current = speaker
+    return True
+
+
 def pronoun_speaks(sentence: Sentence, reading: Reading) -> bool:
     """`他强调，…` (or `有一次船模翻了，他说，…`): the person the narration is about, when one
     is clear; the clause before the pronoun stays narration."""
@@ -346,6 +372,7 @@ def continues(sentence: Sentence, reading: Reading) -> bool:
 SENTENCE_RULES: tuple[Rule, ...] = (
     shared_view,
     letter_speaks,
+    view_of,
     pronoun_speaks,
     person_speaks,
     unnamed_speaks,
