@@ -99,6 +99,9 @@ ADVERBIAL = (
     f"|[^。！？；“”，,]{{1,12}}?(?:{alternation(_words('bridges', 'time_closers'))}))[，,]?(?:并)?)?"
 )
 VERB_ENDING = f"(?:{alternation(SPEECH_VERB_ENDINGS)})?"
+# `对我`, `向记者`: whom the words are told to, before the speech verb.
+ADDRESSEE = (f"(?:(?:{alternation(_words('bridges', 'addressing'))})"
+             f"(?:{alternation(_words('bridges', 'addressees'))}))?")
 # What follows a speaker's name up to the end of their speech verb: `等也在会上表示`, `笑着说道`.
 # Attribution (names, reported speech, quotations) reads a speaker through this one pattern.
 SPEECH_TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"

@@ -26,6 +26,7 @@ from retrieval.cast import Cast
 from retrieval.lexicon import (
     COLLECTIVE,
     CUE_ALT,
+    FIRST_PERSON,
     HEARD,
     NOT_ALONE_AFTER,
     IN_WORDS_OF,
@@ -67,6 +68,8 @@ _SENTENCE_TERMINATOR = re.compile(r"[。！？!?]")
 _HEARD = re.compile(f"(?:{alternation(HEARD)})")
 _NOT_ALONE = re.compile(f"(?:{alternation(NOT_ALONE_AFTER)})")
 _COMMA = re.compile(r"[，,]")
+_NARRATOR = re.compile(f"(?:{alternation(FIRST_PERSON)})")
+_LETTER = re.compile(f"(?:{alternation(LETTERS)})")
 SAYS_LATER_REACH = 30  # characters from the speaker to the verb that ends their sentence
 _PRONOUN = re.compile(f"(?:{alternation(PRONOUNS)})(?:们)?")
 _UNNAMED = re.compile(f"(?:{alternation(UNNAMED_VOICES)})")
@@ -183,6 +186,12 @@ def introduced(view: QuoteView) -> Speaker | None:
             return NOBODY
     if verb and view.nested:
         return NOBODY  # `“…老郑喊‘…’…”`: somebody shouted it, whom we cannot tell
+    if verb and not mentions and not _NARRATOR.search(clause) \
+            and not _PRONOUN.search(clause) and not _LETTER.search(clause):
+        # `老一辈劳模常说：“…”`, `俗话说：“…”`: someone the text does not name says it, and
+        # not the narrator: under a byline or a turn, not the floor's words either. (A 他
+        # or a letter is read by the other rules: `她们都表示：`, `贺函说：`.)
+        return NOBODY
     if clause.rstrip().endswith(("：", ":")):
         # `陈赓院长曾作过一个生动的比喻：“…”`: the clause's subject introduces the words.
         if mentions and mentions[0].start <= 1 and len({m.name for m in mentions}) == 1:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from retrieval.cast import Cast, surname_of
 from retrieval.lexicon import (
+    ADDRESSEE,
     ADVERBIAL,
     BRIDGE,
     COLLECTIVE,
@@ -59,7 +60,8 @@ _CUE_AFTER = re.compile(f"^{SPEECH_TAIL}")
 # (`张大伟表示，`, `…在贺函中说`); `习近平总书记多次就…作出重要指示，强调要…` is the author
 # summing up, not a hand-over.
 _CUE_CLOSE = re.compile(
-    rf"^{BRIDGE}(?:在[^。！？；“”，,]{{1,20}}?(?:时|中|上|后|里|间))?{MANNER}(?:{CUE_ALT}){VERB_ENDING}"
+    rf"^{BRIDGE}(?:在[^。！？；“”，,]{{1,20}}?(?:时|中|上|后|里|间))?{ADDRESSEE}{MANNER}(?:{CUE_ALT})"
+    rf"{VERB_ENDING}"
 )
 _CUE_ANYWHERE = re.compile(f"(?:{CUE_ALT})")
 _LIST_SEP = re.compile(r"^\s*(?:、|，|,|和|及|与|以及)?\s*$")
