@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from retrieval.layout import Kind, Line
+from retrieval.lexicon import SALUTATIONS
 from retrieval.models import Speaker
 
 
@@ -125,6 +126,12 @@ def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
                 while i + 1 < len(content) and content[i + 1].kind is Kind.BYLINE:
                     i += 1
                     group.append(content[i])
+                if _signs(sections, events, content, i + 1):
+                    # `…祝大家平安健康！` then `江州市总工会主席 闵学军` and a date: a letter's
+                    # or a speech's signature, whose words are all above it.
+                    sections[-1].speaker = _byline_speaker(group)
+                    i += 1
+                    continue
                 heading = next((g.heading for g in group if g.heading), "") or pending_heading
                 section = Section(len(sections), heading, _byline_speaker(group))
                 if sections and not _has_text(events):
@@ -195,6 +202,19 @@ def _with_title(speaker: Speaker, title: str) -> Speaker:
     if speaker.members:
         return speaker
     return Speaker(speaker.name, title)
+
+
+def _signs(sections: list[Section], events: list[Event], content: list[Line], after: int) -> bool:
+    """Whether a byline signs the text above it: nothing but headings (a date) and credits
+    follow it, and the unsigned section above opens with a salutation (`亲爱的…朋友们：`), as a
+    letter or a speech printed with its signature at the end does."""
+    if not sections or sections[-1].speaker is not None or not _has_text(events):
+        return False
+    if any(line.kind is Kind.TEXT or line.kind is Kind.BYLINE for line in content[after:]):
+        return False
+    start = max(i for i, event in enumerate(events) if isinstance(event, SectionStart))
+    first = next((e.line.text for e in events[start + 1:] if isinstance(e, TextLine)), "")
+    return first.startswith(SALUTATIONS) and first.rstrip().endswith(("：", ":"))
 
 
 def _has_text(events: list[Event]) -> bool:
