@@ -27,13 +27,15 @@ __all__ = ["chunk_document", "document_title"]
 
 REPORTER_LABELS = {"记者", "本台记者", "本报记者"}
 _ROLE_AT_END = re.compile(f"(?:{TITLE_ALT})$")
+# A paragraph wholly in brackets: an editor's note.
+_EDITORS_NOTE = re.compile(r"^\s*[（(][^（）()]*[）)]\s*$")
 # A paragraph that is one quotation and nothing else (a closing full stop aside).
 _QUOTATION_ONLY = re.compile(r"^\s*[“「『][^“”「」『』]*(?:[“「『][^“”「」『』]*[”」』][^“”「」『』]*)*[”」』][。！？!?]?\s*$")
 _INTERVIEWED = re.compile(f"(?:{alternation(INTERVIEW_WORDS)})(?P<who>[\u4e00-\u9fff]{{2,4}})$")
 
 # Bump when `chunk_document` gives other passages for the same document: cached passages are
 # keyed by it (tests/test_versions.py says when the output changed and this did not).
-CHUNKING_VERSION = 11
+CHUNKING_VERSION = 12
 UNPLACED = "（版面续文，未能确定所属栏目）"
 
 
@@ -249,6 +251,8 @@ class _Reader:
             if self.turn.asker and self.genre is Genre.INTERVIEW and self.interviewee:
                 # An unlabelled paragraph after a question is the answer.
                 self.turn = Floor(self.interviewee)
+            if _EDITORS_NOTE.match(first.text):
+                return Floor()  # `（请同时参阅答问内容的英文部分。）`: the editor's, not the turn's
             if _names_first(first.text, self.turn.speaker):
                 # `欧阳振华教授在开放日上为中学生讲解…`: nobody speaks of themselves by their
                 # full name; the narration (a caption, a closing line) is about them.
@@ -267,6 +271,8 @@ class _Reader:
         if label.role is Role.SHORT:
             person = cast.by_surname(label.name)
             return Floor(person) if person else Floor()
+        if label.role is Role.NARRATOR:
+            return Floor()  # a voice-over: narration, in which others may still be reported
         if label.role is Role.TITLE:
             person = cast.by_title(label.title)
             return Floor(person) if person else Floor()

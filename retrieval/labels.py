@@ -19,9 +19,11 @@ from retrieval.lexicon import (
     CREDIT_MARKS,
     CUE_ALT,
     HONORIFICS,
+    NARRATION_MARKS,
     NOT_LABELS,
     PERSON_NOUNS,
     SINGLE_SURNAMES,
+    SOUND_MARKS,
     TEXTS,
     TITLE_ALT,
     alternation,
@@ -40,6 +42,7 @@ class Role(enum.Enum):
     PERSON = "person"  # a named person (full name, or name and title)
     SHORT = "short"  # a surname alone (`林：`): someone the document introduced
     ASKER = "asker"  # 问, 记者, 主持人, 媒体提问: asks, says nothing of the documents
+    NARRATOR = "narrator"  # a broadcast's voice-over (`【解说】`): narration, nobody's words
     ANSWER = "answer"  # 答: whoever the interview's introduction names
     ANONYMOUS = "anonymous"  # `…村村民：`: a person the text does not name
     QUESTION = "question"  # an unlabelled, numbered question (`2.目前…有什么不同？`)
@@ -66,6 +69,7 @@ _SPEECH_VERB_END = re.compile(f"(?:{CUE_ALT})$")
 _DATE_OR_NUMBER = re.compile(r"[\d０-９]|[一二三四五六七八九十]+[年月日时点号]")
 _PERSON_NOUN_END = re.compile(f"(?:{alternation(PERSON_NOUNS)})$")
 _SPACE = re.compile(r"[\s　]+")
+_SENTENCE_MARKS = re.compile(r"[。！？!?，,；;]")
 # `梁家豪议员：`, `王芳委员：`, `欧阳秀梅司长：`: a full name, then a title or an honorific.
 _NAME_THEN_TITLE = re.compile(
     rf"^(?P<name>[\u4e00-\u9fff·]{{2,8}}?)(?P<title>{TITLE_ALT}|{alternation(HONORIFICS)})$")
@@ -143,4 +147,27 @@ def read_credit(line: str) -> Mention | None:
     if len(people) != 1 or people[0].start > 0 or people[0].end < len(who.rstrip("。 ")):
         return None
     return people[0]
+
+
+_MARK = re.compile(r"^\s*[【\[（(](?P<mark>[^】\]）)]{1,6})[】\]）)]\s*")
+
+
+def read_mark(line: str) -> tuple[str, Label | None] | None:
+    """A broadcast script's mark opening a line, or None: `【同期】保定市热力公司维修班班长 葛志强`
+    gives the line without its mark and that person's label (alone on the line: their words
+    follow); `【解说】在保定市…` gives the line and a narrator's label (nobody's words)."""
+    match = _MARK.match(line)
+    if match is None:
+        return None
+    mark, rest = match.group("mark").strip(), line[match.end():]
+    if mark in NARRATION_MARKS:
+        return line, Label(Role.NARRATOR, title=mark, end=match.end(), alone=not rest.strip())
+    if mark not in SOUND_MARKS:
+        return None
+    label = read_label(rest)
+    if label is None and rest.strip() and not _SENTENCE_MARKS.search(rest):
+        label = read_label(rest.strip() + "：")  # `…班长 葛志强` alone: a caption's label
+        if label is not None:
+            label = Label(label.role, label.name, label.title, len(rest), alone=True)
+    return rest, label
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from retrieval.labels import Label, Role, read_label
+from retrieval.labels import Label, Role, read_label, read_mark
 from retrieval.names import (
     Mention,
     find_titled_mentions,
@@ -172,6 +172,12 @@ def classify(number: int, raw: str) -> Line:
             return Line(number, Kind.LABEL, text)
         level = markdown.group().count("#")
         return Line(number, Kind.HEADING, text, level=level) if text else Line(number, Kind.BLANK, "")
+    marked_script = read_mark(stripped)
+    if marked_script is not None:
+        # A broadcast script's `【同期】…班长 葛志强` or `【解说】…`: a label, whatever else the
+        # line looks like (a byline, a heading).
+        rest, label = marked_script
+        return Line(number, Kind.TEXT, rest, label=label)
     bold = _BOLD_AUTHORS.match(stripped)
     if bold:
         names: list[str] = []

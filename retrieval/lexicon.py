@@ -132,6 +132,8 @@ PRESS_TITLES = _words("transcript", "press_titles")
 BROADCAST_MARKS = _words("transcript", "broadcast_marks")
 NOT_LABELS = frozenset(_words("transcript", "not_labels"))
 CREDIT_MARKS = _words("transcript", "credit_marks")
+SOUND_MARKS = frozenset(_words("transcript", "sound_marks"))
+NARRATION_MARKS = frozenset(_words("transcript", "narration_marks"))
 
 # -- questions -----------------------------------------------------------------------------
 WHO_WORDS = _words("questions", "who")
