@@ -70,6 +70,8 @@ class Cast:
         title_word = _last_title_word(person.title)
         if title_word:
             forms.append(surname + title_word)
+            if title_word.startswith("副") and len(title_word) > 2:
+                forms.append(surname + title_word[1:])  # a deputy is addressed as 庞主任
         for form in forms:
             if form != person.name:
                 _claim(self.aliases, form, person.name)

@@ -12,6 +12,7 @@ column model (`columns`) may re-order for scrambled roundup pages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from retrieval.layout import Kind, Line
@@ -87,6 +88,33 @@ def _byline_speaker(group: list[Line]) -> Speaker:
     return Speaker.joint(people)
 
 
+# A heading numbered as a part of one text (`一、…`, `（二）…`, `3.…`, `第一部分`).
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|"
+                       r"第[一二三四五六七八九十\d]+)")
+
+
+ARTICLE_HEADLINE = 6  # characters of the shortest headline of an article of its own
+
+
+def _article_level(content: list[Line]) -> int:
+    """The markdown level whose headings are a file's articles (`## 市总工会召开全委会` under
+    the page's one `# 版面一：要闻`): level 2, when two or more of its headings each have text
+    right after them and none is a part of one text (numbered, `## 一、…`, or a short subheading,
+    `## 背景`); 0 otherwise."""
+    headings = [(i, line) for i, line in enumerate(content)
+                if line.kind is Kind.HEADING and line.level]
+    if not headings or headings[0][1].level != 1 \
+            or sum(1 for _, line in headings if line.level == 1) != 1:
+        return 0
+    second = [(i, line) for i, line in headings if line.level == 2]
+    if len(second) < 2 or any(_NUMBERED.match(line.text) or len(line.text) < ARTICLE_HEADLINE
+                              for _, line in second):
+        return 0  # parts of one text: `## 一、…`, `## 背景`
+    if not all(i + 1 < len(content) and content[i + 1].kind is Kind.TEXT for i, _ in second):
+        return 0
+    return 2
+
+
 def _opens_article(content: list[Line], i: int) -> bool:
     """Whether the heading at `i` is an article's headline: a reporter's line or a news lead
     comes next (skipping further headings)."""
@@ -109,6 +137,7 @@ def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
     seen_text = False
     signed = False  # the current section's author has signed off: (作者为…) ends an article
     article = ""
+    article_level = _article_level(content)
     i = 0
     while i < len(content):
         line = content[i]
@@ -151,8 +180,9 @@ def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
             continues = bool(headings_run) and headings_run[-1].endswith("——")
             # `宁波、丽水学习组——` over `工会建设要…`: a section of the page under its banner, not
             # an article of its own, even with a lead of its own.
-            if seen_text and not continues and not line.text.endswith("——") and (
-                    line.level == 1 or signed or _opens_article(content, i)):
+            own_article = bool(article_level) and line.level == article_level
+            if (seen_text or own_article) and not continues and not line.text.endswith("——") and (
+                    line.level == 1 or own_article or signed or _opens_article(content, i)):
                 article = line.text  # a new article: its headline, its own sections
                 # The section before ends, unless it is a byline still waiting for its text
                 # (`**匙涛**` printed above its article's headline).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from retrieval.layout import Kind, classify, ends_sentence
 from tests.helpers import make_document, passages_of
 
@@ -111,3 +113,51 @@ def test_the_headline_is_read_from_the_leading_lines_alone():
     for text in texts:
         assert document_title(leading_lines(text), "fallback") == \
             document_title(classify_document(text), "fallback"), text[:40]
+
+
+PAGE_OF_ARTICLES = """# 版面一：要闻
+
+## 市总工会召开十五届三次全委会
+
+本报讯 12月1日，市总工会召开十五届三次全委会。
+
+## 劳模工作室再添二十家新成员
+
+记者从市总工会获悉，今年全市新命名劳模创新工作室二十家。
+
+## 职工书屋走进城东建筑工地
+
+“以前下了班只能刷手机，现在能借书看了。”钢筋工鲍大勇说。
+"""
+
+ONE_REPORT_WITH_PARTS = """# 我市推进职工书屋建设
+
+## 背景
+
+过去，不少工地没有读书的地方。
+
+## 做法
+
+市总工会今年为四十个工地配送图书。
+"""
+
+
+def _title_of(passages, anchor):
+    return next(p.document_title for p in passages if anchor in p.text)
+
+
+def test_each_article_of_a_page_under_its_banner_is_cited_under_its_own_headline():
+    passages = passages_of(PAGE_OF_ARTICLES)
+    assert _title_of(passages, "十五届三次全委会") == "市总工会召开十五届三次全委会"
+    assert _title_of(passages, "新命名劳模创新工作室") == "劳模工作室再添二十家新成员"
+    assert _title_of(passages, "借书看了") == "职工书屋走进城东建筑工地"
+
+
+@pytest.mark.parametrize("text", [
+    ONE_REPORT_WITH_PARTS,
+    ONE_REPORT_WITH_PARTS.replace("## 背景", "## 一、工地读书难的由来").replace(
+        "## 做法", "## 二、市总工会的做法和成效"),
+])
+def test_the_parts_of_one_text_stay_under_its_title(text):
+    passages = passages_of(text)
+    assert {p.document_title for p in passages} == {"我市推进职工书屋建设"}
