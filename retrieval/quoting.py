@@ -196,6 +196,11 @@ def introduced(view: QuoteView) -> Speaker | None:
         # `陈赓院长曾作过一个生动的比喻：“…”`: the clause's subject introduces the words.
         if mentions and mentions[0].start <= 1 and len({m.name for m in mentions}) == 1:
             return view.cast.speaker_of(mentions[0])
+        # `谈起退休后的打算，老单笑了：“…”`: the subject of the last clause before the colon.
+        last = max(clause.rfind("，"), clause.rfind(","))
+        tail = [m for m in mentions if m.start > last]
+        if last >= 0 and tail and tail[0].start <= last + 2 and len({m.name for m in tail}) == 1:
+            return view.cast.speaker_of(tail[0])
         if _PRONOUN.match(clause.lstrip()) and not mentions and not view.nested:
             return view.focus  # `他对…赞不绝口：“…”`
         if _UNNAMED.search(clause[:12]):

@@ -291,9 +291,11 @@ def person_speaks(sentence: Sentence, reading: Reading) -> bool:
     start, cue_end, speaker, letter = group
     rest = sentence.text[cue_end:].strip()
     if _NOTHING_REPORTED.match(rest):
-        # `…等也分别…提出了看法和建议。`: people are named, but no words of theirs are given.
+        # `…等也分别…提出了看法和建议。`: people are named, but no words of theirs are given;
+        # the one who gave them is whom a later `她表示` means.
         reading.add(sentence.start, sentence.end, None, Voice.NARRATION)
         reading.current = None
+        reading.cast.narrated(None if speaker.members else speaker, reading.paragraph)
         return True
     reading.cast.spoke(speaker, reading.paragraph)
     if letter:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from retrieval.layout import Kind, Line
 from retrieval.lexicon import SALUTATIONS
 from retrieval.models import Speaker
+from retrieval.names import parse_byline
 
 
 @dataclass
@@ -209,6 +210,11 @@ def page_sections(lines: list[Line]) -> tuple[list[Section], list[Event]]:
                                            credit=line.text, label=previous.label))
                 if line.author_title and sections and sections[-1].speaker:
                     sections[-1].speaker = _with_title(sections[-1].speaker, line.author_title)
+                elif line.author_title and sections and _has_text(events):
+                    # `（作者系…研究员 詹慧敏）` under an unsigned op-ed: its author, named at the end.
+                    people = parse_byline(line.author_title) or []
+                    if len(people) == 1:
+                        sections[-1].speaker = Speaker(people[0].name, people[0].title)
             signed = line.signs_off and bool(sections and sections[-1].speaker)
             i += 1
             continue
