@@ -66,7 +66,9 @@ _BRACKET = re.compile(rf"^\s*(?:{_NUMBER})?【(?P<who>[^】]{{1,24}})】\s*[：:
 _PARENTHESIZED = re.compile(r"^(?P<name>[^（(]{2,8})[（(](?P<title>[^）)]{1,30})[）)]$")
 _NUMBERED_QUESTION = re.compile(rf"^\s*{_NUMBER}[^：:]{{4,}}[？?]\s*$")
 _SPEECH_VERB_END = re.compile(f"(?:{CUE_ALT})$")
-_DATE_OR_NUMBER = re.compile(r"[\d０-９]|[一二三四五六七八九十]+[年月日时点号]")
+# A date or a number opening a sentence (`2月25日：`, `2023：`), not a floor or a room in a
+# description (`6楼居民 蒋国庆：`).
+_DATE_OR_NUMBER = re.compile(r"[\d０-９]+[年月日时点号:：.．]|^[\d０-９]+$|[一二三四五六七八九十]+[年月日时点号]")
 _PERSON_NOUN_END = re.compile(f"(?:{alternation(PERSON_NOUNS)})$")
 _SPACE = re.compile(r"[\s　]+")
 _SENTENCE_MARKS = re.compile(r"[。！？!?，,；;]")

@@ -163,6 +163,9 @@ def introduced(view: QuoteView) -> Speaker | None:
     if _TEXT_INTRODUCING.search(clause):
         return NOBODY  # `《…报告》指出：“…”`: a text, nobody we can quote
     verb = _VERB_AT_END.search(clause)
+    if verb and mentions and _opens_and_says(clause, mentions, verb.start()):
+        # `校长潘志远站在操场上，望着远处的山说：「…」`: the sentence's one person opens it.
+        return view.cast.speaker_of(mentions[0])
     if verb:
         # `蕉农郗永福指着倒成一片的蕉园跟我说：「…」`: the verb right before the mark, its
         # subject the last person named before it, with no punctuation in between.
@@ -232,6 +235,17 @@ def named_after(view: QuoteView) -> Speaker | None:
             rf"^[^。！？，,]{{0,6}}?{_TAIL}", head[unnamed.end():])):
         return NOBODY
     return None
+
+
+def _opens_and_says(clause: str, mentions: list[Mention], verb: int) -> bool:
+    """Whether `clause` opens with its one person, whose verb at `verb` ends it within reach,
+    with nobody else made its subject on the way (`…，他说`, `…，王强说`, `…的爸爸说`)."""
+    first = mentions[0]
+    between = clause[first.end:verb]
+    return (first.start <= 1 and all(m.name == first.name for m in mentions)
+            and len(between) <= SAYS_LATER_REACH and not _NOT_ALONE.match(between)
+            and not _PRONOUN.search(between) and not _HEARD.search(between)
+            and not any(name_starting(piece.strip()) for piece in _COMMA.split(between)[1:]))
 
 
 def _says_later(after: str, clause: str, mentions: list[Mention]) -> bool:
