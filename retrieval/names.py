@@ -231,6 +231,9 @@ def name_starting(text: str) -> str | None:
     return None
 
 
+_TITLE_BEFORE = re.compile(f"(?:{TITLE_ALT})$")
+
+
 def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
     """The untitled personal name that ends at `end` in `text`, if one can be told: a name with
     a two-character surname first (`司马蕴章`, not `马蕴章`), then three characters, then two;
@@ -242,8 +245,11 @@ def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
         candidate = text[start:end]
         if not _plausible(candidate) or candidate[-1] in NAME_STOP or candidate[0] in NAME_STOP:
             continue
-        if start > 0 and is_common_given_name(text[start - 1:start + 1]):
-            continue  # the first character ends the word before (`老师李明教授`)
+        if start > 0 and is_common_given_name(text[start - 1:start + 1]) \
+                and not _TITLE_BEFORE.search(text, 0, start):
+            # the first character ends the word before (`老师李明教授`), unless a title ends
+            # right before the name (`主任何嘉欣警司`: 何 is no part of 主任)
+            continue
         if looks_like_untitled_name(candidate):
             return candidate
     return None
@@ -271,6 +277,8 @@ def find_honorific_mentions(text: str) -> list[Mention]:
             lower = match.end()
         elif match.group() in SURNAME_HONORIFICS and end > lower and text[end - 1] in \
                 SINGLE_SURNAMES and (end < 2 or not _HAN.match(text[end - 2])
+                                     or text[end - 2] in DESCRIPTOR_ENDINGS
+                                     or text[end - 2] in _AGE_END
                                      or is_common_given_name(text[end - 3:end - 1])):
             mentions.append(Mention(end - 1, match.end(), text[end - 1:match.end()], ""))
             lower = match.end()
@@ -330,6 +338,7 @@ def find_described_names(text: str) -> list[Mention]:
     return found
 
 
+_AGE_END = "岁"  # `八十岁黄婆婆说`: an age before a surname and an honorific
 _DESCRIBED = re.compile(f"[{''.join(sorted(DESCRIPTOR_ENDINGS))}]")
 
 
