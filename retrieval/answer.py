@@ -326,7 +326,8 @@ class Answerer:
             if query.unanswerable:
                 return []
         scored = self._judge_all(intent, query, results)
-        scored = self._answers_follow(intent, query, scored, among)
+        if not intent.about_questions:
+            scored = self._answers_follow(intent, query, scored, among)
         postings: dict[str, list[int]] = {}
         # Looking around a passage reads its neighbours: only for the best of the pool.
         scored.sort(key=lambda row: -row[0].score)
@@ -443,7 +444,8 @@ class Answerer:
                            speaks=speaks,
                            opening=passage.paragraph <= 1 + OPENING_LOOKBACK
                            and self._opening(self._summary.searchable[position]),
-                           about_person=bool(people), asked=intent.asked, text=text)
+                           about_person=bool(people), asked=intent.asked, text=text,
+                           questions_answer=intent.about_questions)
             scored.append((judged, position))
         return scored
 

@@ -146,6 +146,7 @@ ASKS_FOR_SPEECH_RE = re.compile(alternation(ASKS_FOR_WORDS + SPEECH_VERBS))
 WHO_IS_RE = re.compile(alternation(_words("questions", "who_is")))
 ASKS_FOR_POST_RE = re.compile(alternation(_words("questions", "asks_for_post")))
 ASKING_WORDS = frozenset(_words("questions", "asking"))
+ASKED_QUESTIONS_RE = re.compile(alternation(_words("questions", "asked_questions")))
 ASKING_RE = re.compile(alternation(ASKING_WORDS))
 LIGHT_WORDS = frozenset(_words("questions", "light"))
 # `柯雨桐的父亲`: a relative of the person named, right after the name.

@@ -31,6 +31,7 @@ from retrieval.asked import Asked, asked_for
 from retrieval.dates import DateRange
 from retrieval.directory import Directory, Found
 from retrieval.lexicon import (
+    ASKED_QUESTIONS_RE,
     ASKING_RE,
     ASKS_FOR_POST_RE,
     ASKS_FOR_SPEECH_RE,
@@ -93,6 +94,12 @@ class Intent:
     exclude: frozenset[str] = field(default_factory=frozenset)
     also: tuple[str, ...] = ()  # other words for what the topic names (父亲 for 爸爸), if used
     cue: str = ""  # a speaker question's telling speech verb (透露, 反驳), not a plain 说
+
+    @functools.cached_property
+    def about_questions(self) -> bool:
+        """Whether the question asks what someone asked (`梁家豪议员问了什么问题`): their
+        questions answer it, not the replies after them."""
+        return ASKED_QUESTIONS_RE.search(normalize(self.text)) is not None
 
     @functools.cached_property
     def period(self) -> tuple[DateRange, tuple[str, ...]] | None:

@@ -256,11 +256,14 @@ class Judged:
 
 def judge(query: Query, score: float, normal: str, title: str, terms: set[str], *,
           speaks: bool = False, opening: bool = False, about_person: bool = False,
-          asked: Asked | None = None, text: str | None = None) -> Judged:
+          asked: Asked | None = None, text: str | None = None,
+          questions_answer: bool = False) -> Judged:
     """Score a pooled passage: `normal` is its normalised indexed text, `title` its document's
     normalised title, `terms` the query terms its index entry holds; `asked` is the kind of
     answer the question asks for (a count, a year, a place of origin…), if any; `text` the
-    normalised paragraph alone (without its speakers' names), when `normal` adds them."""
+    normalised paragraph alone (without its speakers' names), when `normal` adds them;
+    `questions_answer`: the question asks what someone asked, so a paragraph that asks is no
+    lesser answer."""
     text = normal if text is None else text
     total = query.total or 1.0
     matched = tuple(t for t in query.weights if t in terms or t in normal)
@@ -293,7 +296,8 @@ def judge(query: Query, score: float, normal: str, title: str, terms: set[str], 
     lead = opening or _RUN_IN_HEADING.match(text) is not None
     if lead:
         score *= lead_factor(normal, about_person)
-    asking = asks(text)
+    # A paragraph that asks is what a question about someone's questions wants.
+    asking = asks(text) and not questions_answer
     if asking:
         score *= QUESTION_PENALTY
     return Judged(score, coverage, lacking, matched, stated, asking, focused, resolved, lead)

@@ -208,3 +208,27 @@ def test_an_answer_running_over_paragraphs_answers_from_the_one_stating_what_is_
     # its first paragraph and gives the date only in its second.
     answer = answerer_of(PRESS_BRIEFING, REPORT).ask("青石乡溪口村那条产业道路什么时候可以通车？")
     assert answer.hits and "本月二十五日" in answer.hits[0].passage.text
+
+
+SITTING = """# 議會質詢紀錄
+
+主席：第一項質詢。
+
+何嘉朗議員：主席，近年公共泳池的救生員流失嚴重，政府會否提高救生員的薪酬？
+
+康體事務署署長韋家樂：主席，多謝何議員的質詢。去年署方共接獲四十六宗泳池安全投訴，已全部跟進。
+
+何嘉朗議員：主席，署長可否說明，去年有多少宗泳池溺水事故？
+
+康體事務署署長：主席，去年共發生三宗溺水事故，全部發生在非當值時段。
+"""
+
+
+def test_a_count_in_a_measure_word_of_cases_answers_how_many():
+    answer = answerer_of(SITTING, REPORT).ask("去年署方接獲多少宗泳池安全投訴？")
+    assert answer.hits and "四十六宗" in answer.hits[0].passage.text
+
+
+def test_what_someone_asked_is_answered_by_their_questions_not_the_replies():
+    answer = answerer_of(SITTING, REPORT).ask("何嘉朗議員問了泳池什麼問題？")
+    assert answer.hits and answer.hits[0].passage.text.startswith("何嘉朗議員：")
