@@ -67,7 +67,8 @@ _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
 _NEGATIONS = ("不", "没", "无", "未", "非")
 _NAME_TAGS = ("nr",)  # jieba's people (陶渊明): named by the question, so looked for
-_CONTENT_TAGS = ("n", "vn", "t")  # jieba's nouns (nr, ns…), nouns of verbs (运费) and time words
+# jieba's nouns (nr, ns…), nouns of verbs (运费), time words and abbreviations (冬奥会, 政协)
+_CONTENT_TAGS = ("n", "vn", "t", "j")
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
 # Where a question starts asking (怎么, 什么, 多少, 哪…): the word before it is what it asks about.
 _ASKING_AT = re.compile(r"怎么|怎样|什么|多少|哪|几|如何|为什么|为何|是否|有没有|能不能|可不可以")

@@ -232,3 +232,15 @@ def test_a_count_in_a_measure_word_of_cases_answers_how_many():
 def test_what_someone_asked_is_answered_by_their_questions_not_the_replies():
     answer = answerer_of(SITTING, REPORT).ask("何嘉朗議員問了泳池什麼問題？")
     assert answer.hits and answer.hits[0].passage.text.startswith("何嘉朗議員：")
+
+
+FORUM = """# 职工发展论坛在嘉兴举行
+
+11月29日，职工发展论坛在嘉兴举行。四地总工会负责人和专家学者共200余人参加。
+"""
+
+
+def test_an_abbreviation_the_corpus_never_uses_declines_the_question():
+    desk = answerer_of(FORUM, REPORT)
+    assert desk.ask("冬奥会在哪里举行？").kind == "not_found"
+    assert desk.ask("职工发展论坛在哪里举行？").hits
