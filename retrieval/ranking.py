@@ -67,8 +67,10 @@ _NUMBER = re.compile(r"^\d[\d.%]*$|^[a-z][a-z0-9.+\-]*\d[a-z0-9.+\-]*$")
 _SPEECH_WORDS = frozenset(SPEECH_VERBS) | frozenset(ASKS_FOR_WORDS)
 _NEGATIONS = ("不", "没", "无", "未", "非")
 _NAME_TAGS = ("nr",)  # jieba's people (陶渊明): named by the question, so looked for
-# jieba's nouns (nr, ns…), nouns of verbs (运费), time words and abbreviations (冬奥会, 政协)
-_CONTENT_TAGS = ("n", "vn", "t", "j")
+_CONTENT_TAGS = ("n", "vn", "t")  # jieba's nouns (nr, ns…), nouns of verbs (运费) and time words
+# jieba's abbreviations (j) name things when long (冬奥会, 村委会); short ones are as often
+# adverbs (一共, 同比, 人均) as names.
+_ABBREVIATION_TAG, _ABBREVIATION_NAMES = "j", 3
 _CLAUSE = re.compile(r"[,，。！？!?；;：:、(（“\"]")
 # Where a question starts asking (怎么, 什么, 多少, 哪…): the word before it is what it asks about.
 _ASKING_AT = re.compile(r"怎么|怎样|什么|多少|哪|几|如何|为什么|为何|是否|有没有|能不能|可不可以")
@@ -137,12 +139,13 @@ def is_entity(term: str, known: frozenset[str] | set[str]) -> bool:
 
 def is_content_word(term: str, tag: str | None) -> bool:
     """Whether a term is what a question is about, not how it is put: a noun, verb or time word
-    of jieba's dictionary (`门票`, `去世`, `当年`), or a word of two or more characters it does
-    not know (a name, a coined compound). Single characters, numerals, pronouns, adverbs and
-    words starting with a negation (不合理) are not."""
+    of jieba's dictionary (`门票`, `去世`, `当年`), a long abbreviation (`冬奥会`), or a word of
+    two or more characters it does not know (a name, a coined compound). Single characters,
+    numerals, pronouns, adverbs and words starting with a negation (不合理) are not."""
     if len(term) < 2 or term.startswith(_NEGATIONS) or _NUMBER.match(term):
         return False
-    return tag is None or tag.startswith(_CONTENT_TAGS)
+    return tag is None or tag.startswith(_CONTENT_TAGS) or (
+        tag == _ABBREVIATION_TAG and len(term) >= _ABBREVIATION_NAMES)
 
 
 def _compound_of_known(term: str, known: Iterable[str]) -> bool:
