@@ -29,6 +29,7 @@ from retrieval.lexicon import (
     NAME_FOLLOWERS,
     TIME_FOLLOWERS,
     NAME_STOP,
+    REACTIONS,
     ORGANISATION_SUFFIXES,
     NOT_IN_NAMES,
     SINGLE_SURNAMES,
@@ -99,7 +100,9 @@ _SPEECH_AFTER = SPEECH_TAIL
 # What follows a name: strong followers (a speech verb, a list separator, the end) are tried
 # for every name length before the weak ones, so that 朱红认为 splits as 朱红 + 认为.
 _STRONG_FOLLOWERS = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|，|,|$|\s|：|:|。|）|\)|\*")
-_WEAK_FOLLOWERS = re.compile(f"(?:{alternation(NAME_FOLLOWERS)})")
+# What may follow a name after a title: the lexicon's followers, and how someone took words
+# just quoted (`村民苗秀英心有余悸`).
+_WEAK_FOLLOWERS = re.compile(f"(?:{alternation(NAME_FOLLOWERS + REACTIONS)})")
 _TITLE_RUN = re.compile(f"(?:{TITLE_ALT})")
 _VOUCHING_FOLLOWER = re.compile(rf"(?:{_SPEECH_AFTER})|等|、|{alternation(TIME_FOLLOWERS)}")
 # Words that make the person after them an agent or a source, not the sentence's subject.

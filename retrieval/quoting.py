@@ -24,11 +24,14 @@ from dataclasses import dataclass
 
 from retrieval.cast import Cast
 from retrieval.lexicon import (
+    ADDRESSEE,
+    AFTER_QUOTE_VERBS,
     COLLECTIVE,
     CUE_ALT,
     FIRST_PERSON,
     HEARD,
     NOT_ALONE_AFTER,
+    REACTIONS,
     IN_WORDS_OF,
     LETTERS,
     MANNER,
@@ -36,6 +39,7 @@ from retrieval.lexicon import (
     QUOTED_AS,
     REQUESTED,
     SPEECH_TAIL,
+    SPEECH_VERBS,
     TEXTS as TEXT_WORDS,
     UNNAMED_VOICES,
     VERB_ENDING,
@@ -63,12 +67,15 @@ _SETTING = r"(?:[，,]?\s*(?:在|于)[^。！？“”]{1,20}(?:上|中|时|后|
 _CLOSING = re.compile(_TAIL)
 # `”蔡文雄一边擦拭座钟，一边对记者说。`: the sentence after the quotation opens with its
 # speaker and ends with the speech verb, what they did on the way in between.
-_SAYS_AT_SENTENCE_END = re.compile(rf"(?:{CUE_ALT}){VERB_ENDING}\s*$")
+_SAYS_AT_SENTENCE_END = re.compile(
+    rf"(?:{alternation(SPEECH_VERBS + AFTER_QUOTE_VERBS)}){VERB_ENDING}\s*$")
 _SENTENCE_TERMINATOR = re.compile(r"[。！？!?]")
 _HEARD = re.compile(f"(?:{alternation(HEARD)})")
 _NOT_ALONE = re.compile(f"(?:{alternation(NOT_ALONE_AFTER)})")
 _COMMA = re.compile(r"[，,]")
 _NARRATOR = re.compile(f"(?:{alternation(FIRST_PERSON)})")
+# `跟我说`, `对我们讲`: the narrator addressed, not speaking.
+_ADDRESSED = re.compile(ADDRESSEE.removesuffix("?") if ADDRESSEE.endswith(")?") else ADDRESSEE)
 _LETTER = re.compile(f"(?:{alternation(LETTERS)})")
 SAYS_LATER_REACH = 30  # characters from the speaker to the verb that ends their sentence
 _PRONOUN = re.compile(f"(?:{alternation(PRONOUNS)})(?:们)?")
@@ -76,7 +83,7 @@ _UNNAMED = re.compile(f"(?:{alternation(UNNAMED_VOICES)})")
 _SENTENCE_END = re.compile(r"[。！？!?…][”’」』]?")
 _QUOTED_AS = re.compile(rf"^的?(?:{alternation(QUOTED_AS)})")
 _IN_WORDS_OF = re.compile(f"^(?:{alternation(IN_WORDS_OF)})")
-_AFTER_SUBJECT = re.compile(rf"^(?:[，,是在也还则就又已今曾从]|{_TAIL})")
+_AFTER_SUBJECT = re.compile(rf"^(?:[，,是在也还则就又已今曾从]|{_TAIL}|{alternation(REACTIONS)})")
 SUBJECT_REACH = 20  # characters after a quotation within which its subject may be named
 
 
@@ -189,7 +196,7 @@ def introduced(view: QuoteView) -> Speaker | None:
             return NOBODY
     if verb and view.nested:
         return NOBODY  # `“…老郑喊‘…’…”`: somebody shouted it, whom we cannot tell
-    if verb and not mentions and not _NARRATOR.search(clause) \
+    if verb and not mentions and not _NARRATOR.search(_ADDRESSED.sub("", clause)) \
             and not _PRONOUN.search(clause) and not _LETTER.search(clause):
         # `老一辈劳模常说：“…”`, `俗话说：“…”`: someone the text does not name says it, and
         # not the narrator: under a byline or a turn, not the floor's words either. (A 他
