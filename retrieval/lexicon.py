@@ -111,6 +111,7 @@ SPEECH_TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"
 # -- narrative -----------------------------------------------------------------------------
 NARRATIVE_START = re.compile(f"(?:{alternation(_words('narrative', 'openers'))})")
 AGENT_WORDS = _words("narrative", "agent_words")
+OBJECT_MARKERS = _words("narrative", "object_markers")
 TITLE_LEAD_IN = re.compile(f"(?:{alternation(_words('narrative', 'title_lead_ins'))})")
 TITLE_CUTS = re.compile(f"(?:{alternation(_words('narrative', 'title_cuts'))})")
 SPEECH_EVENTS = _words("narrative", "speech_events")

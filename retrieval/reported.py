@@ -34,6 +34,7 @@ from retrieval.lexicon import (
     MANNER,
     NARRATIVE_START,
     NOTHING_REPORTED_WORDS,
+    OBJECT_MARKERS,
     PRONOUNS,
     SHARED_VIEWS,
     SPEECH_EVENT_VERBS,
@@ -97,9 +98,11 @@ _GIVES_SPEECH = re.compile(
 )
 _CLOSERS = ("”", "」", "’", "』")
 _AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
+_AS_OBJECT = re.compile(rf"(?:{alternation(OBJECT_MARKERS)})[^，,。！？]{{0,4}}$")
 # A sentence about the person a pronoun already means: `他是…`, `她从小…`.
 _ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
 _NARRATOR = re.compile(alternation(FIRST_PERSON))
+_NARRATOR_OPENS = re.compile(rf"^[\s　]*(?:[^，,。]{{0,8}}[，,])?(?:{alternation(FIRST_PERSON)})")
 # `在环卫工人汤建国看来，…`: the person whose view the rest of the sentence gives.
 _VIEW_OF = re.compile(rf"^[\s　]*在(?P<who>[^。！？，,“”「」]{{1,24}}?)(?:{alternation(VIEW_CLOSERS)})[，,]")
 _PRONOUN_ONLY = re.compile(rf"^(?:{alternation(PRONOUNS)})$")
@@ -434,6 +437,10 @@ def _subject(sentence: Sentence, cast: Cast) -> Speaker | None:
         return None
     only = sentence.mentions[0]
     if _AS_AGENT.search(sentence.text, max(0, only.start - 3), only.start + 1):
+        return None
+    if _AS_OBJECT.search(sentence.text[:only.start]) and not _NARRATOR_OPENS.match(sentence.text):
+        # `一位学生跟着季老师学了半年`: the one named is not whom the sentence is about; but
+        # where the narrator is its subject (`我跟着马德顺学手艺`), he is the only 他 there is.
         return None
     return cast.speaker_of(only)
 
