@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from retrieval.commonwords import is_common_given_name, is_common_word
 from retrieval.lexicon import (
+    BRIDGE,
     CJK,
     COMPOUND_SURNAMES,
     CUE_ALT,
@@ -357,7 +358,10 @@ def find_untitled_speakers(text: str) -> list[Mention]:
         for match in _BEFORE_SPEECH.finditer(text, window_start, verb.end()):
             # The run may end in an adverb of the bridge (`李明也说`): try the ends before it.
             for end in range(match.end(), max(match.start() + 1, match.end() - 3), -1):
-                name = name_ending_at(text, end, match.start())
+                if end < match.end() and not _BRIDGE_ONLY.fullmatch(text, end, match.end()):
+                    continue  # `戴小` + `龙坦言`: what is left before the verb must be a bridge
+                name = name_ending_at(text, end, match.start()) or _described(text, end,
+                                                                              match.start())
                 if name is None:
                     continue
                 start = end - len(name)
@@ -372,6 +376,20 @@ def find_untitled_speakers(text: str) -> list[Mention]:
 
 
 _ANY_SPEECH_VERB = re.compile(f"(?:{CUE_ALT})")
+_BRIDGE_ONLY = re.compile(BRIDGE)
+
+
+def _described(text: str, end: int, lower: int) -> str | None:
+    """A three-character name ending at `end` right after a description (`分拣员戴小龙`,
+    `…的王建国`): the description vouches for it even where its given name is a common one."""
+    start = end - 3
+    if start <= lower or text[start - 1] not in DESCRIPTOR_ENDINGS:
+        return None
+    candidate = text[start:end]
+    if candidate[0] not in SINGLE_SURNAMES or not looks_like_name(candidate) \
+            or is_common_word(candidate):
+        return None
+    return candidate
 _VERB_REACH = 40  # characters before a speech verb where its speaker's name may start
 
 def find_people(text: str) -> list[Mention]:

@@ -213,8 +213,8 @@ def introduced(view: QuoteView) -> Speaker | None:
             return view.cast.speaker_of(tail[0])
         if _PRONOUN.match(clause.lstrip()) and not mentions and not view.nested:
             return view.focus  # `他对…赞不绝口：“…”`
-        if _UNNAMED.search(clause[:12]):
-            return NOBODY
+        if _UNNAMED.search(clause[:12]) or _UNNAMED.search(clause[last + 1:][:12]):
+            return NOBODY  # `…，一位乡干部向我诉苦：“…”`
     return None
 
 
