@@ -186,6 +186,10 @@ def introduced(view: QuoteView) -> Speaker | None:
         if _INTRODUCING.match(clause, match.end()) and not _later_mention(mentions, match.end()):
             if view.nested:
                 return NOBODY  # 他 inside somebody's words: not ours to resolve
+            earlier = {m.name: m for m in mentions if m.end <= match.start()}
+            if len(earlier) == 1 and match.group().endswith(("他", "她")):
+                # `屋主是八十多岁的陈阿公，他说：「…」`: the one person the sentence named
+                return view.cast.speaker_of(next(iter(earlier.values())))
             return view.focus or NOBODY
     for match in _UNNAMED.finditer(clause):
         if _INTRODUCING.match(clause, match.end()) or _INTRODUCING.match(

@@ -115,7 +115,7 @@ _SUBJECT_OPENING = re.compile(
     rf"(?:我|我们|他|她|他们|她们)的[\u4e00-\u9fff]{{1,4}}?(?=[\u4e00-\u9fff]{{2,4}}(?:先生|女士|同志|老师|教授|，)))*"
 )
 # A name-shaped word opening a sentence, before what follows a subject (`沈继红围绕…`).
-_SUBJECT_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?={alternation(AFTER_SUBJECT)}|{BRIDGE}{MANNER}(?:{CUE_ALT}))")
+_SUBJECT_NAME = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{2,3}})(?={alternation(AFTER_SUBJECT)}|{BRIDGE}{MANNER}(?:{CUE_ALT}))")
 
 
 class Voice(enum.Enum):
