@@ -45,6 +45,7 @@ class Cast:
     focus: Speaker | None = None
     focus_paragraph: int = -10
     letters: dict[str, tuple[Speaker, int]] = field(default_factory=dict)
+    polite: set[str] = field(default_factory=set)  # surname + 先生/大妈… forms among `aliases`
     _pattern: Words | None = field(default=None, repr=False)
     _pattern_size: int = field(default=-1, repr=False)
     _touched: set[str] = field(default_factory=set, repr=False)  # changed since `_pattern`
@@ -66,7 +67,9 @@ class Cast:
         _claim(self.surnames, surname, person.name)
         forms = [prefix + surname for prefix in FAMILIAR_PREFIXES]
         # `蔡伯`, `蔡先生`, `蔡师傅` for 蔡文雄, once the document has named him.
-        forms += [surname + honorific for honorific in SURNAME_HONORIFICS]
+        polite = [surname + honorific for honorific in SURNAME_HONORIFICS]
+        self.polite.update(polite)
+        forms += polite
         title_word = _last_title_word(person.title)
         if title_word:
             forms.append(surname + title_word)
@@ -143,7 +146,9 @@ class Cast:
         """The speaker a mention names: its own title if it has one, else the cast's; a short
         form (`快递员小刘`) is the person the document introduced."""
         full = self.aliases.get(mention.name)
-        if full and mention.name not in self.known:
+        if full and mention.name not in self.known and not (
+                mention.title and mention.name in self.polite):
+            # (`总工会主席刘大妈` is a titled person of their own, not the 刘 named before)
             return self.known[full]
         if mention.title:
             return self.remember(Speaker(mention.name, mention.title))

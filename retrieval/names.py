@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from retrieval.commonwords import is_common_given_name, is_common_word
 from retrieval.lexicon import (
+    MANNER,
     BRIDGE,
     CJK,
     COMPOUND_SURNAMES,
@@ -73,8 +74,8 @@ def looks_like_untitled_name(candidate: str) -> bool:
     them, an unknown speaker is better than a word read as a name.
     """
     if not looks_like_name(candidate) or len(candidate) == 4 and not candidate.startswith(
-            COMPOUND_SURNAMES):
-        return False
+            COMPOUND_SURNAMES) or not _plausible(candidate):
+        return False  # nor `经发局`: no name holds an organisation's character
     if is_common_word(candidate) or candidate in TEXTS or candidate[:2] in TEXTS:
         return False
     given = candidate[2:] if candidate.startswith(COMPOUND_SURNAMES) else candidate[1:]
@@ -97,6 +98,8 @@ def _plausible(candidate: str) -> bool:
     """No character of an organisation or a title in the name (司马's 司 excepted)."""
     given = candidate[2:] if candidate.startswith(COMPOUND_SURNAMES) else candidate
     return bool(_HAN.fullmatch(candidate)) and NOT_IN_NAMES.isdisjoint(given)
+
+
 _SPEECH_AFTER = SPEECH_TAIL
 # What follows a name: strong followers (a speech verb, a list separator, the end) are tried
 # for every name length before the weak ones, so that 朱红认为 splits as 朱红 + 认为.
@@ -376,7 +379,12 @@ def find_untitled_speakers(text: str) -> list[Mention]:
 
 
 _ANY_SPEECH_VERB = re.compile(f"(?:{CUE_ALT})")
-_BRIDGE_ONLY = re.compile(BRIDGE)
+# What may stand between a name and its speech verb when the name is read back from the verb:
+# a bridge (`也`, `等`), a manner (`笑着`), or what follows names (`一边`, `又`).
+_BRIDGE_ONLY = re.compile(f"(?:{BRIDGE}|{MANNER}|{alternation(NAME_FOLLOWERS)})+")
+
+
+_ADVERB_ENDS = "便又却再则著着曾"  # characters after a two-character name, before its verb
 
 
 def _described(text: str, end: int, lower: int) -> str | None:
@@ -387,8 +395,9 @@ def _described(text: str, end: int, lower: int) -> str | None:
         return None
     candidate = text[start:end]
     if candidate[0] not in SINGLE_SURNAMES or not looks_like_name(candidate) \
-            or is_common_word(candidate):
-        return None
+            or not _plausible(candidate) or candidate[-1] in NAME_STOP \
+            or candidate[-1] in _ADVERB_ENDS or is_common_word(candidate):
+        return None  # nor `金光党`, `冯保便`, `龙树著`: a name's end is no adverb or particle
     return candidate
 _VERB_REACH = 40  # characters before a speech verb where its speaker's name may start
 

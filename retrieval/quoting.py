@@ -180,6 +180,7 @@ def introduced(view: QuoteView) -> Speaker | None:
             m for m in find_described_names(clause) if m.end <= verb.start()]
         if before and verb.start() - before[-1].end <= LOOSE_REACH \
                 and not _PUNCTUATION.search(clause, before[-1].end, verb.start()) \
+                and not _NOT_ALONE.match(clause, before[-1].end) \
                 and not REQUESTED.search(clause, 0, before[-1].start):
             return view.cast.speaker_of(before[-1])
     for match in reversed(list(_PRONOUN.finditer(clause))):
@@ -208,8 +209,9 @@ def introduced(view: QuoteView) -> Speaker | None:
         return NOBODY
     if clause.rstrip().endswith(("：", ":")):
         # `陈赓院长曾作过一个生动的比喻：“…”`: the clause's subject introduces the words.
-        if mentions and mentions[0].start <= 1 and len({m.name for m in mentions}) == 1:
-            return view.cast.speaker_of(mentions[0])
+        if mentions and mentions[0].start <= 1 and len({m.name for m in mentions}) == 1 \
+                and not _NOT_ALONE.match(clause, mentions[0].end):
+            return view.cast.speaker_of(mentions[0])  # not `柯雨桐的母亲孟淑华说：`
         # `谈起退休后的打算，老单笑了：“…”`: the subject of the last clause before the colon.
         last = max(clause.rfind("，"), clause.rfind(","))
         tail = [m for m in mentions if m.start > last]
