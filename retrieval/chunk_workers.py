@@ -168,7 +168,10 @@ def resolve_all(jobs: Sequence[Job], folder: Path, root: Path, writer: Writer,
     _FORK = (folder, root, writer.enabled)
     gc.freeze()  # the workers' collector would otherwise touch, and so copy, the parent's pages
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(rest))) as pool:
+        # The workers collect cycles whatever the parent does (`bot.cli` pauses its collector
+        # while it builds): chunking a document may leave some.
+        with multiprocessing.get_context("fork").Pool(min(workers, len(rest)),
+                                                      initializer=gc.enable) as pool:
             for found in pool.imap(_work, rest):
                 if found.write_failure is not None:
                     writer.fail(found.write_failure)  # said once, by the parent

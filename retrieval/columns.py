@@ -18,6 +18,7 @@ uncertain and its speaker is left unknown.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import operator
@@ -26,13 +27,12 @@ from collections import Counter
 from dataclasses import dataclass
 from math import log
 
-import jieba
 
 from retrieval.layout import Line
+from retrieval.segmenter import jieba_frequencies
 from retrieval.sections import Event, SectionStart, TextLine
 
 logger = logging.getLogger(__name__)
-jieba.setLogLevel(logging.WARNING)
 
 BEAM = 96
 CONTINUE_AFTER_SENTENCE = 1.5  # a finished sentence is usually followed by the same section
@@ -52,11 +52,12 @@ _CJK_HEAD = re.compile(r"^[“‘\"]?([\u4e00-\u9fff]{1,4})")
 _PLACE = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}?省)?([\u4e00-\u9fff]{2,3}?)(?:市|县|区)")
 
 
+@functools.cache
 def _dictionary() -> tuple[dict[str, int], float]:
-    """jieba's word frequencies and the log of their total (loaded on first use)."""
-    tokenizer = jieba.dt
-    tokenizer.check_initialized()
-    return tokenizer.FREQ, math.log(tokenizer.total)
+    """jieba's word frequencies and the log of their total (loaded on first use, shared with
+    the segmenter's jieba: `segmenter.jieba_frequencies`)."""
+    freq, total = jieba_frequencies()
+    return freq, math.log(total)
 
 
 def _routes(text: str, known: list[float] = ()) -> list[float]:  # type: ignore[assignment]

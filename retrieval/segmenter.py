@@ -101,6 +101,26 @@ def _rjieba_class() -> type:
     return rjieba.Jieba
 
 
+@functools.cache
+def _plain_jieba() -> object:
+    """jieba over its own dictionary alone, loaded once in a process (0.8 s)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    return plain
+
+
+def jieba_frequencies() -> tuple[dict[str, int], int]:
+    """jieba's own word frequencies (prefixes at 0) and their total, without user words; read,
+    never changed. The column model (`retrieval.columns`) and `Segmenter`'s jieba for texts
+    with a repetition share them: loaded once, in the parent when chunking needed them there,
+    and inherited by the forked workers."""
+    plain = _plain_jieba()
+    return plain.FREQ, plain.total  # type: ignore[attr-defined]
+
+
 class _SortedDictionary:
     """jieba's dictionary as sorted `word freq` lines, read by binary search through mmap.
 
@@ -386,7 +406,9 @@ class Segmenter:
 
             jieba.setLogLevel(logging.WARNING)
             mirror = jieba.Tokenizer()
-            mirror.initialize()
+            # What `initialize` would load again: a copy, since words are added to it.
+            freq, total = jieba_frequencies()
+            mirror.FREQ, mirror.total, mirror.initialized = dict(freq), total, True
             for word, freq in self.added:
                 mirror.add_word(word, freq)
             self._mirror = mirror

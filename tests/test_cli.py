@@ -81,3 +81,29 @@ def test_speakers_lists_titles_and_passage_counts(tmp_path):
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows == [{"name": "郑一鸣", "titles": ["西湖市总工会党组书记、常务副主席", "东湖市总工会主席"],
                      "passages": 3}]
+
+
+def test_the_command_flushes_its_answer_before_it_ends_at_once(tmp_path):
+    """`chuchu` ends without freeing its objects (`cli._exit`): what it printed to a file (a
+    buffered stream) and logged must all be there, and the status must be main's."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    write(tmp_path / "docs", "a.txt", CORPUS)
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "CHUCHU_CACHE_DIR": str(tmp_path / "cache"), "CHUCHU_LOG_LEVEL": "INFO",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    with open(out, "w") as handle:
+        done = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "--documents",
+                               str(tmp_path / "docs")], input="职工书屋\n职工之家\n",
+                              stdout=handle, stderr=subprocess.PIPE, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["question"] for line in lines] == ["职工书屋", "职工之家"]
+    assert "built in" in done.stderr
+    missing = subprocess.run([sys.executable, "-m", "bot", "ask", "--documents",
+                              str(tmp_path / "none"), "职工书屋"], capture_output=True, text=True,
+                             env=env)
+    assert missing.returncode == 2 and "chuchu:" in missing.stderr
