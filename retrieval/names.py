@@ -239,6 +239,7 @@ def name_starting(text: str) -> str | None:
 
 
 _TITLE_BEFORE = re.compile(f"(?:{TITLE_ALT})$")
+_TITLE_REACH = max(map(len, TITLE_WORDS))  # the longest title word: how far back one may start
 
 
 def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
@@ -253,7 +254,7 @@ def name_ending_at(text: str, end: int, lower: int = 0) -> str | None:
         if not _plausible(candidate) or candidate[-1] in NAME_STOP or candidate[0] in NAME_STOP:
             continue
         if start > 0 and is_common_given_name(text[start - 1:start + 1]) \
-                and not _TITLE_BEFORE.search(text, 0, start):
+                and not _TITLE_BEFORE.search(text, max(0, start - _TITLE_REACH), start):
             # the first character ends the word before (`老师李明教授`), unless a title ends
             # right before the name (`主任何嘉欣警司`: 何 is no part of 主任)
             continue
