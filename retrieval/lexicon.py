@@ -76,6 +76,11 @@ NOT_IN_NAMES = frozenset(_words("people", "not_in_names"))
 COLLECTIVE = re.compile(f"({alternation(_words('people', 'collective_subjects'))})")
 PRONOUNS = _words("people", "pronouns")
 FIRST_PERSON = _words("people", "first_person")
+FIRST_PERSON_RE = re.compile(alternation(FIRST_PERSON))
+# Characters around a name that are not part of it: an age before a surname and its honorific
+# (`八十岁黄婆婆`), an adverb after a two-character name before its verb (`冯保便说`).
+AGE_ENDS = "".join(_words("people", "age_ends"))
+ADVERB_ENDS = "".join(_words("people", "adverb_ends"))
 HEARD = _words("people", "heard")
 REACTIONS = _words("people", "reactions")
 NOT_ALONE_AFTER = _words("people", "not_alone_after")
@@ -102,8 +107,10 @@ ADVERBIAL = (
 )
 VERB_ENDING = f"(?:{alternation(SPEECH_VERB_ENDINGS)})?"
 # `对我`, `向记者`: whom the words are told to, before the speech verb.
-ADDRESSEE = (f"(?:(?:{alternation(_words('bridges', 'addressing'))})"
-             f"(?:{alternation(_words('bridges', 'addressees'))}))?")
+ADDRESSED = (f"(?:(?:{alternation(_words('bridges', 'addressing'))})"
+             f"(?:{alternation(_words('bridges', 'addressees'))}))")
+ADDRESSEE = f"{ADDRESSED}?"
+ADDRESSED_RE = re.compile(ADDRESSED)
 # What follows a speaker's name up to the end of their speech verb: `等也在会上表示`, `笑着说道`.
 # Attribution (names, reported speech, quotations) reads a speaker through this one pattern.
 SPEECH_TAIL = f"{BRIDGE}{ADVERBIAL}{MANNER}(?:{CUE_ALT}){VERB_ENDING}"

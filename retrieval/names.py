@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from retrieval.commonwords import is_common_given_name, is_common_word
 from retrieval.lexicon import (
+    ADVERB_ENDS,
+    AGE_ENDS,
     MANNER,
     BRIDGE,
     CJK,
@@ -286,7 +288,7 @@ def find_honorific_mentions(text: str) -> list[Mention]:
         elif match.group() in SURNAME_HONORIFICS and end > lower and text[end - 1] in \
                 SINGLE_SURNAMES and (end < 2 or not _HAN.match(text[end - 2])
                                      or text[end - 2] in DESCRIPTOR_ENDINGS
-                                     or text[end - 2] in _AGE_END
+                                     or text[end - 2] in AGE_ENDS
                                      or is_common_given_name(text[end - 3:end - 1])):
             mentions.append(Mention(end - 1, match.end(), text[end - 1:match.end()], ""))
             lower = match.end()
@@ -346,7 +348,6 @@ def find_described_names(text: str) -> list[Mention]:
     return found
 
 
-_AGE_END = "岁"  # `八十岁黄婆婆说`: an age before a surname and an honorific
 _DESCRIBED = re.compile(f"[{''.join(sorted(DESCRIPTOR_ENDINGS))}]")
 
 
@@ -385,9 +386,6 @@ _ANY_SPEECH_VERB = re.compile(f"(?:{CUE_ALT})")
 _BRIDGE_ONLY = re.compile(f"(?:{BRIDGE}|{MANNER}|{alternation(NAME_FOLLOWERS)})+")
 
 
-_ADVERB_ENDS = "便又却再则著着曾"  # characters after a two-character name, before its verb
-
-
 def _described(text: str, end: int, lower: int) -> str | None:
     """A three-character name ending at `end` right after a description (`分拣员戴小龙`,
     `…的王建国`): the description vouches for it even where its given name is a common one."""
@@ -397,7 +395,7 @@ def _described(text: str, end: int, lower: int) -> str | None:
     candidate = text[start:end]
     if candidate[0] not in SINGLE_SURNAMES or not looks_like_name(candidate) \
             or not _plausible(candidate) or candidate[-1] in NAME_STOP \
-            or candidate[-1] in _ADVERB_ENDS or is_common_word(candidate):
+            or candidate[-1] in ADVERB_ENDS or is_common_word(candidate):
         return None  # nor `金光党`, `冯保便`, `龙树著`: a name's end is no adverb or particle
     return candidate
 _VERB_REACH = 40  # characters before a speech verb where its speaker's name may start

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from retrieval.cast import Cast
 from retrieval.lexicon import (
-    ADDRESSEE,
+    ADDRESSED_RE,
     AFTER_QUOTE_VERBS,
     COLLECTIVE,
     CUE_ALT,
-    FIRST_PERSON,
+    FIRST_PERSON_RE,
     HEARD,
     NOT_ALONE_AFTER,
     REACTIONS,
@@ -73,9 +73,6 @@ _SENTENCE_TERMINATOR = re.compile(r"[。！？!?]")
 _HEARD = re.compile(f"(?:{alternation(HEARD)})")
 _NOT_ALONE = re.compile(f"(?:{alternation(NOT_ALONE_AFTER)})")
 _COMMA = re.compile(r"[，,]")
-_NARRATOR = re.compile(f"(?:{alternation(FIRST_PERSON)})")
-# `跟我说`, `对我们讲`: the narrator addressed, not speaking.
-_ADDRESSED = re.compile(ADDRESSEE.removesuffix("?") if ADDRESSEE.endswith(")?") else ADDRESSEE)
 _LETTER = re.compile(f"(?:{alternation(LETTERS)})")
 SAYS_LATER_REACH = 30  # characters from the speaker to the verb that ends their sentence
 _PRONOUN = re.compile(f"(?:{alternation(PRONOUNS)})(?:们)?")
@@ -201,7 +198,7 @@ def introduced(view: QuoteView) -> Speaker | None:
             return NOBODY
     if verb and view.nested:
         return NOBODY  # `“…老郑喊‘…’…”`: somebody shouted it, whom we cannot tell
-    if verb and not mentions and not _NARRATOR.search(_ADDRESSED.sub("", clause)) \
+    if verb and not mentions and not FIRST_PERSON_RE.search(ADDRESSED_RE.sub("", clause)) \
             and not _PRONOUN.search(clause) and not _LETTER.search(clause):
         # `老一辈劳模常说：“…”`, `俗话说：“…”`: someone the text does not name says it, and
         # not the narrator: under a byline or a turn, not the floor's words either. (A 他
@@ -251,30 +248,32 @@ def named_after(view: QuoteView) -> Speaker | None:
 
 
 def _opens_and_says(clause: str, mentions: list[Mention], verb: int) -> bool:
-    """Whether `clause` opens with its one person, whose verb at `verb` ends it within reach,
-    with nobody else made its subject on the way (`…，他说`, `…，王强说`, `…的爸爸说`)."""
+    """Whether `clause` opens with its one person, whose verb at `verb` ends it within reach
+    (`校长潘志远站在操场上，望着远处的山说：`)."""
     first = mentions[0]
-    between = clause[first.end:verb]
     return (first.start <= 1 and all(m.name == first.name for m in mentions)
-            and len(between) <= SAYS_LATER_REACH and not _NOT_ALONE.match(between)
-            and not _PRONOUN.search(between) and not _HEARD.search(between)
-            and not any(name_starting(piece.strip()) for piece in _COMMA.split(between)[1:]))
+            and _alone_until_verb(clause[first.end:verb]))
 
 
 def _says_later(after: str, clause: str, mentions: list[Mention]) -> bool:
     """Whether the sentence `clause` of `after` (the text after a quotation) opens with its one
     person and ends with a speech verb within reach, the sentence ending there (not before
-    another quotation); nobody else may be its subject after a comma (`…，王强对记者说`,
-    `…，他说`) or right after it (`高凡乔的爸爸说`), and the person did not hear the words
-    (`听了`)."""
+    another quotation)."""
     first = mentions[0]
     rest = clause[first.end:]
     ends = len(clause) == len(after) or _SENTENCE_TERMINATOR.match(after, len(clause))
-    return bool(ends and len(rest) <= SAYS_LATER_REACH and not _NOT_ALONE.match(rest)
-                and _SAYS_AT_SENTENCE_END.search(rest)
-                and not any(m.name != first.name for m in mentions[1:])
-                and not _HEARD.search(rest) and not _PRONOUN.search(rest)
-                and not any(name_starting(piece.strip()) for piece in _COMMA.split(rest)[1:]))
+    return bool(ends and _SAYS_AT_SENTENCE_END.search(rest)
+                and all(m.name == first.name for m in mentions[1:])
+                and _alone_until_verb(rest))
+
+
+def _alone_until_verb(between: str) -> bool:
+    """Whether what stands between a sentence's opening person and its speech verb keeps them
+    its subject: within reach, nobody else made the subject right after them (`高凡乔的爸爸说`)
+    or after a comma (`…，王强对记者说`, `…，他说`), and no words heard or read (`听了`)."""
+    return (len(between) <= SAYS_LATER_REACH and not _NOT_ALONE.match(between)
+            and not _PRONOUN.search(between) and not _HEARD.search(between)
+            and not any(name_starting(piece.strip()) for piece in _COMMA.split(between)[1:]))
 
 
 def words_of(view: QuoteView) -> Speaker | None:

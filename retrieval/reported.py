@@ -30,6 +30,7 @@ from retrieval.lexicon import (
     COLLECTIVE_TITLES,
     CUE_ALT,
     FIRST_PERSON,
+    FIRST_PERSON_RE,
     LETTERS,
     MANNER,
     NARRATIVE_START,
@@ -101,7 +102,6 @@ _AS_AGENT = re.compile(f"(?:{alternation(AGENT_WORDS)})")
 _AS_OBJECT = re.compile(rf"(?:{alternation(OBJECT_MARKERS)})[^，,。！？]{{0,4}}$")
 # A sentence about the person a pronoun already means: `他是…`, `她从小…`.
 _ABOUT_THEM = re.compile(rf"^[\s“]*(?:{alternation(PRONOUNS)})(?!们)")
-_NARRATOR = re.compile(alternation(FIRST_PERSON))
 _NARRATOR_OPENS = re.compile(rf"^[\s　]*(?:[^，,。]{{0,8}}[，,])?(?:{alternation(FIRST_PERSON)})")
 # `在环卫工人汤建国看来，…`: the person whose view the rest of the sentence gives.
 _VIEW_OF = re.compile(rf"^[\s　]*在(?P<who>[^。！？，,“”「」]{{1,24}}?)(?:{alternation(VIEW_CLOSERS)})[，,]")
@@ -368,7 +368,7 @@ def continues(sentence: Sentence, reading: Reading) -> bool:
     that names nobody moves the narration away from whom a later 他 could mean, unless it is
     about that person too (`他是国内最早…的学者`). Under a floor, a sentence in which the
     narrator speaks of themselves (`这句话我后来讲给每一届学生听`) is the floor's again."""
-    if reading.floor and reading.current is not None and _NARRATOR.search(sentence.text):
+    if reading.floor and reading.current is not None and FIRST_PERSON_RE.search(sentence.text):
         reading.current = None
     reading.add(sentence.start, sentence.end, reading.current, Voice.CONTINUED)
     if reading.current is None and not _ABOUT_THEM.match(sentence.text):
